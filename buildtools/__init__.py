@@ -1,0 +1,1 @@
+"""Helpers for build.py: vendor files, site assembly, static server. Standard library only."""

@@ -1,0 +1,75 @@
+"""Assemble dist/: the page, the digitpad wheel, the models, and the verified vendor files."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+from . import vendor
+
+ROOT = vendor.ROOT
+# Cached by the service worker when first used, not precached: the WebGL path never needs them.
+RUNTIME_ONLY = ("vendor/ort/ort-wasm-simd-threaded.wasm", "vendor/ort/ort-wasm-simd-threaded.mjs")
+
+
+def build(dist: Path = ROOT / "dist", log=print) -> dict:
+    vendor.npm_ci(log)
+    wheels = {name: vendor.wheel(name, log) for name in vendor.WHEELS}
+    models = ROOT / "models"
+    if not (models / "models.json").exists() or not (models / "digits.onnx").exists():
+        raise vendor.VendorError("models/digits.onnx or models/models.json is missing: "
+                                 "restore them from git, or retrain with: python -m train digits")
+    tmp = dist.with_name(dist.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(ROOT / "web", tmp)
+    py = tmp / "vendor/pyodide"
+    py.mkdir(parents=True)
+    for f in vendor.PYODIDE_CORE:
+        shutil.copy2(ROOT / "node_modules/pyodide" / f, py / f)
+    for w in wheels.values():
+        shutil.copy2(w, py / w.name)
+    whl, version = vendor.digitpad_wheel(py)
+    (py / "pyodide-lock.json").write_text(json.dumps(vendor.page_lock(whl, version), indent=1))
+    ort = tmp / "vendor/ort"
+    ort.mkdir(parents=True)
+    for f in vendor.ORT_FILES:
+        shutil.copy2(ROOT / "node_modules/onnxruntime-web/dist" / f, ort / f)
+    (tmp / "models").mkdir()
+    doc = json.loads((models / "models.json").read_text())
+    for entry in doc["models"].values():
+        shutil.copy2(models / entry["file"], tmp / "models" / entry["file"])
+    shutil.copy2(models / "models.json", tmp / "models/models.json")
+    info = write_precache(tmp, version)
+    shutil.rmtree(dist, ignore_errors=True)
+    tmp.rename(dist)
+    log(f"built {dist} (build {info['build']}, {info['bytes'] / 1e6:.1f} MB precached, "
+        f"{len(info['files'])} files)")
+    return info
+
+
+def write_precache(site: Path, version: str) -> dict:
+    """List every file with its hash, and bake the list into sw.js.
+
+    Baking it in (rather than fetching a list at run time) means a running service worker can
+    never pick up a newer build's list: each build is one sw.js, one cache, never mixed.
+    """
+    files, h = [], hashlib.sha256()
+    for p in sorted(site.rglob("*")):
+        rel = p.relative_to(site).as_posix()
+        if p.is_dir() or rel == "sw.js" or rel in RUNTIME_ONLY:
+            continue
+        digest = vendor.sha256(p)
+        h.update(f"{rel}:{digest}\n".encode())
+        files.append({"path": rel, "sha256": digest, "bytes": p.stat().st_size})
+    build_id = h.hexdigest()[:12]
+    info = {"build": build_id, "version": version, "files": files, "runtime": list(RUNTIME_ONLY),
+            "bytes": sum(f["bytes"] for f in files)}
+    (site / "build.json").write_text(json.dumps(info, indent=1))
+    sw = (site / "sw.js").read_text()
+    if "__PRECACHE__" not in sw:
+        raise vendor.VendorError("web/sw.js has no __PRECACHE__ placeholder")
+    sw = sw.replace("__PRECACHE__", json.dumps({"build": build_id, "files": [f["path"] for f in files],
+                                                "runtime": list(RUNTIME_ONLY)}))
+    (site / "sw.js").write_text(sw)
+    return info

@@ -1,0 +1,116 @@
+"""What the networks see: strokes rendered MNIST-style into a 28x28 float32 image.
+
+MNIST's recipe (LeCun et al.): white ink on black, the symbol fitted in a 20x20 box with its
+aspect ratio kept, anti-aliased to grey, then placed in 28x28 so that its centre of mass is at
+the centre. We rasterize at SS times the resolution and average SS x SS blocks (area
+averaging), which gives the same soft grey edges as MNIST's anti-aliasing.
+"""
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from .strokes import DEFAULT_PEN_WIDTH, PAD, Stroke, ink_bbox
+
+SIZE = 28           # network input side
+BOX = 20            # MNIST fits the symbol's ink in a BOX x BOX square
+SS = 4              # supersampling factor; 4 is as smooth as 8 to within 1/255 here
+MNIST_PEN = 2.4     # stroke width in 28x28 pixels for a default-width pen (MNIST's is ~2-3 px)
+
+
+def _draw(strokes: list[Stroke], size: int, scale: float, offset, width_scale: float) -> Image.Image:
+    """Rasterize strokes into a size x size greyscale image: x -> x*scale + offset.
+
+    Pen paints 255, eraser paints 0, in drawing order. Round caps and joins come from a disc at
+    every point, so a one-point stroke is a dot, like a pen touching paper.
+    """
+    img = Image.new("L", (size, size), 0)
+    draw = ImageDraw.Draw(img)
+    ox, oy = offset
+    for s in strokes:
+        pts = s.points * scale + (ox, oy)
+        w = max(s.width * width_scale, 1.0)
+        r = w / 2
+        fill = 255 if s.is_pen else 0
+        if len(pts) > 1:
+            draw.line([tuple(p) for p in pts], fill=fill, width=max(int(round(w)), 1), joint="curve")
+        for x, y in (pts if len(pts) <= 512 else pts[:: max(len(pts) // 512, 1)]):
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=fill)
+        if len(pts) > 512:  # keep the true end caps when thinning the discs
+            for x, y in (pts[0], pts[-1]):
+                draw.ellipse((x - r, y - r, x + r, y + r), fill=fill)
+    return img
+
+
+def _to_float(img: Image.Image, factor: int) -> np.ndarray:
+    small = img.reduce(factor) if factor > 1 else img   # reduce() is an exact box (area) average
+    return np.asarray(small, dtype=np.float32) / 255.0
+
+
+def center_of_mass(a: np.ndarray) -> tuple[float, float] | None:
+    """(x, y) centre of mass of a 2-D ink image, or None if it has no ink."""
+    total = float(a.sum())
+    if total <= 0:
+        return None
+    ys, xs = np.indices(a.shape)
+    return float((xs * a).sum() / total), float((ys * a).sum() / total)
+
+
+def shift_image(a: np.ndarray, dx: int, dy: int) -> np.ndarray:
+    """Shift by whole pixels, filling with background (ink pushed off the edge is lost, as in MNIST)."""
+    out = np.zeros_like(a)
+    h, w = a.shape
+    ys, yd = (slice(0, h - dy), slice(dy, h)) if dy >= 0 else (slice(-dy, h), slice(0, h + dy))
+    xs, xd = (slice(0, w - dx), slice(dx, w)) if dx >= 0 else (slice(-dx, w), slice(0, w + dx))
+    out[yd, xd] = a[ys, xs]
+    return out
+
+
+def center_by_mass(a: np.ndarray) -> np.ndarray:
+    """Move the centre of mass to the image centre by whole pixels of ``a``."""
+    com = center_of_mass(a)
+    if com is None:
+        return a
+    c = (a.shape[1] - 1) / 2, (a.shape[0] - 1) / 2
+    return shift_image(a, int(round(c[0] - com[0])), int(round(c[1] - com[1])))
+
+
+def render_mnist(strokes: list[Stroke], pen_scale: float = 1.0) -> np.ndarray | None:
+    """Normalized rendering: fit to 20x20, centre by mass. None when there is no pen ink.
+
+    Stroke width does not depend on how big the person drew: a default pen becomes MNIST_PEN
+    pixels wide at 28x28, and ``pen_scale`` (or a wider pen) makes it bolder or thinner.
+    """
+    bbox = ink_bbox(strokes)
+    if bbox is None:
+        return None
+    hi = SIZE * SS
+    width_scale = MNIST_PEN * SS / DEFAULT_PEN_WIDTH * pen_scale   # pad units -> hi-res pixels
+    pen_w = max((s.width for s in strokes if s.is_pen), default=DEFAULT_PEN_WIDTH) * width_scale
+    x0, y0, x1, y1 = bbox
+    extent = max(x1 - x0, y1 - y0)
+    room = BOX * SS - pen_w          # the ink (centre line plus half a pen each side) fits BOX
+    scale = room / extent if extent > 1e-9 and room > 0 else 0.0
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    offset = (hi / 2 - cx * scale, hi / 2 - cy * scale)
+    if scale == 0.0:  # a dot: every point lands on the centre
+        offset = (hi / 2, hi / 2)
+    img = _draw(strokes, hi, scale, offset, width_scale)
+    a = np.asarray(img, dtype=np.float32)
+    a = center_by_mass(a)            # shifting at hi-res = sub-pixel accuracy at 28x28
+    return _to_float(Image.fromarray(a.astype(np.uint8)), SS)
+
+
+def render_plain(strokes: list[Stroke], pad: float = PAD) -> np.ndarray | None:
+    """Normalization off: a plain area-average downscale of the whole pad to 28x28."""
+    if ink_bbox(strokes) is None:
+        return None
+    factor = 10
+    hi = SIZE * factor
+    k = hi / pad
+    img = _draw(strokes, hi, k, (0.0, 0.0), k)
+    return _to_float(img, factor)
+
+
+def render(strokes: list[Stroke], normalize: bool = True, pen_scale: float = 1.0) -> np.ndarray | None:
+    return render_mnist(strokes, pen_scale) if normalize else render_plain(strokes)

@@ -1,0 +1,118 @@
+"""Strokes: the drawing as data. Pointer events become strokes; everything else transforms them.
+
+Coordinates are in *pad units*: the pad is ``PAD`` x ``PAD`` whatever its size on screen, so a
+drawing means the same thing on a phone and on a laptop.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+PAD = 280.0               # logical side of the pad (10 units per MNIST pixel with normalization off)
+DEFAULT_PEN_WIDTH = 18.0  # pad units: 1.8 px at 28x28, close to MNIST's pen with normalization off
+MAX_COORD = 1e6           # coordinates beyond this are nonsense from a broken event, not a drawing
+MAX_POINTS = 20000        # per stroke; longer strokes are thinned, never rejected
+PEN, ERASER = "pen", "eraser"
+
+
+class StrokeError(ValueError):
+    """A stroke that cannot be drawn; the message is shown to the user as is."""
+
+
+@dataclass
+class Stroke:
+    points: np.ndarray            # float64 [n, 2], n >= 1, finite
+    tool: str = PEN
+    width: float = DEFAULT_PEN_WIDTH
+
+    @property
+    def is_pen(self) -> bool:
+        return self.tool == PEN
+
+    def copy(self, points: np.ndarray | None = None) -> "Stroke":
+        return Stroke(self.points.copy() if points is None else points, self.tool, self.width)
+
+    def to_json(self) -> dict:
+        return {"tool": self.tool, "width": round(float(self.width), 3),
+                "points": np.round(self.points, 2).tolist()}
+
+
+def make_stroke(points, tool: str = PEN, width: float = DEFAULT_PEN_WIDTH) -> Stroke | None:
+    """Build a clean stroke from untrusted input, or None when nothing drawable is left.
+
+    Points with NaN/inf or absurd coordinates are dropped (a flaky pointer event must not poison
+    the drawing), and very long strokes are thinned evenly.
+    """
+    if tool not in (PEN, ERASER):
+        raise StrokeError(f"unknown tool {tool!r}: expected 'pen' or 'eraser'")
+    try:
+        width = float(width)
+    except (TypeError, ValueError):
+        raise StrokeError(f"stroke width must be a number, got {width!r}") from None
+    if not np.isfinite(width) or width <= 0:
+        raise StrokeError(f"stroke width must be a positive number, got {width!r}")
+    width = min(width, PAD)
+    try:
+        arr = np.asarray(points, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise StrokeError("stroke points must be a list of [x, y] pairs") from None
+    if arr.size == 0:
+        return None
+    if arr.ndim != 2 or arr.shape[1] != 2:
+        raise StrokeError(f"stroke points must be [x, y] pairs, got shape {arr.shape}")
+    keep = np.isfinite(arr).all(axis=1) & (np.abs(arr) <= MAX_COORD).all(axis=1)
+    arr = arr[keep]
+    if len(arr) == 0:
+        return None
+    if len(arr) > MAX_POINTS:
+        arr = arr[np.linspace(0, len(arr) - 1, MAX_POINTS).round().astype(int)]
+    return Stroke(arr, tool, width)
+
+
+@dataclass
+class Drawing:
+    """The strokes on the pad, oldest first."""
+    strokes: list[Stroke] = field(default_factory=list)
+
+    @property
+    def pen_strokes(self) -> list[Stroke]:
+        return [s for s in self.strokes if s.is_pen]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.pen_strokes
+
+    def copy(self) -> "Drawing":
+        return Drawing([s.copy() for s in self.strokes])
+
+    def to_json(self) -> list[dict]:
+        return [s.to_json() for s in self.strokes]
+
+    @classmethod
+    def from_json(cls, data) -> "Drawing":
+        if not isinstance(data, list):
+            raise StrokeError("a drawing must be a list of strokes")
+        out = []
+        for item in data:
+            if not isinstance(item, dict) or "points" not in item:
+                raise StrokeError("each stroke must be an object with 'points'")
+            s = make_stroke(item["points"], item.get("tool", PEN), item.get("width", DEFAULT_PEN_WIDTH))
+            if s is not None:
+                out.append(s)
+        return cls(out)
+
+
+def ink_bbox(strokes: list[Stroke], pad_by_width: bool = False) -> tuple[float, float, float, float] | None:
+    """(x0, y0, x1, y1) of the pen strokes' points; with pad_by_width, of their ink."""
+    boxes = []
+    for s in strokes:
+        if not s.is_pen:
+            continue
+        r = s.width / 2 if pad_by_width else 0.0
+        lo, hi = s.points.min(axis=0) - r, s.points.max(axis=0) + r
+        boxes.append((*lo, *hi))
+    if not boxes:
+        return None
+    b = np.array(boxes)
+    return float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 2].max()), float(b[:, 3].max())

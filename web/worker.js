@@ -1,0 +1,175 @@
+// The worker: Pyodide (the app's logic, in digitpad) and onnxruntime-web (the networks).
+// Running here keeps the page's main thread free for drawing while Python and the models load.
+// Every URL is relative to this file, so the site works under any sub-path.
+import { loadPyodide } from "./vendor/pyodide/pyodide.mjs";
+
+const base = new URL(".", import.meta.url);
+let app = null;          // digitpad.browser.App (a PyProxy)
+let ort = null;
+let backend = null;      // "webgl" | "wasm"
+let modelBytes = {};     // name -> Uint8Array (kept so we can rebuild sessions on fallback)
+const sessions = new Map();
+let queue = Promise.resolve();
+
+const post = (msg) => self.postMessage(msg);
+const progress = (phase, fraction, label) => post({ type: "progress", phase, fraction, label });
+
+class BootError extends Error {
+  constructor(phase, message) { super(message); this.phase = phase; }
+}
+
+async function fetchBytes(path, what) {
+  let r;
+  try { r = await fetch(new URL(path, base)); } catch (e) {
+    throw new BootError("models", `${what} (${path}) could not be downloaded: ${e.message}`);
+  }
+  if (!r.ok) throw new BootError("models", `${what} (${path}) is missing on the server (HTTP ${r.status}).`);
+  return new Uint8Array(await r.arrayBuffer());
+}
+
+async function sha256(bytes) {
+  const d = await crypto.subtle.digest("SHA-256", bytes);
+  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// Hardware WebGL only: a software renderer runs these networks ~50x slower than wasm.
+function webglInfo() {
+  try {
+    const gl = new OffscreenCanvas(1, 1).getContext("webgl2") || new OffscreenCanvas(1, 1).getContext("webgl");
+    if (!gl) return { ok: false, why: "this browser has no WebGL" };
+    const ext = gl.getExtension("WEBGL_debug_renderer_info");
+    const renderer = String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+    const software = /swiftshader|llvmpipe|software|basic render/i.test(renderer);
+    return { ok: true, software, renderer };
+  } catch (e) {
+    return { ok: false, why: `WebGL failed: ${e.message}` };
+  }
+}
+
+function chooseBackend(requested) {
+  const info = webglInfo();
+  if (requested === "wasm") return { backend: "wasm", note: "wasm (chosen)" };
+  if (requested === "webgl") {
+    if (info.ok) return { backend: "webgl", note: `webgl (chosen${info.software ? ", software renderer" : ""})` };
+    return { backend: "wasm", note: `wasm: ${info.why}, so WebGL could not be used`, fallback: true };
+  }
+  if (!info.ok) return { backend: "wasm", note: `wasm: ${info.why}` };
+  if (info.software) return { backend: "wasm", note: `wasm: WebGL is a software renderer (${info.renderer})` };
+  return { backend: "webgl", note: `webgl (${info.renderer})` };
+}
+
+async function loadOrt(which) {
+  const mod = await import(which === "webgl" ? "./vendor/ort/ort.webgl.min.mjs" : "./vendor/ort/ort.wasm.min.mjs");
+  const o = mod.default && mod.default.InferenceSession ? mod.default : mod;
+  if (which === "wasm") {
+    o.env.wasm.wasmPaths = new URL("./vendor/ort/", base).href;
+    o.env.wasm.numThreads = 1;   // threads need cross-origin isolation, which a plain host lacks
+    o.env.wasm.proxy = false;    // we are already in a worker
+  }
+  return o;
+}
+
+async function session(name, n) {
+  const key = backend === "webgl" ? `${name}:${n}` : name;  // WebGL fixes shapes at the first run
+  if (!sessions.has(key)) {
+    const opts = { executionProviders: [backend], graphOptimizationLevel: "all" };
+    sessions.set(key, ort.InferenceSession.create(modelBytes[name], opts));
+  }
+  return sessions.get(key);
+}
+
+async function runOnce(name, bytes, n) {
+  const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const s = await session(name, n);
+  const out = await s.run({ image: new ort.Tensor("float32", data, [n, 1, 28, 28]) });
+  return out.probabilities.data;
+}
+
+async function switchToWasm(reason) {
+  sessions.clear();
+  backend = "wasm";
+  ort = await loadOrt("wasm");
+  post({ type: "backend", backend, note: `wasm: ${reason}`, fallback: true });
+}
+
+// Called from Python (digitpad.browser) through the FFI.
+async function runModel(name, bytes, n) {
+  try {
+    return await runOnce(name, bytes, n);
+  } catch (e) {
+    if (backend !== "webgl") throw e;
+    await switchToWasm(`WebGL failed while predicting (${e.message || e}), switched to wasm`);
+    return await runOnce(name, bytes, n);
+  }
+}
+
+async function boot(opts) {
+  progress("runtime", 0.05, "Starting Python (Pyodide)");
+  let pyodide;
+  try {
+    pyodide = await loadPyodide({ indexURL: new URL("./vendor/pyodide/", base).href,
+                                  lockFileURL: new URL("./vendor/pyodide/pyodide-lock.json", base).href });
+  } catch (e) {
+    throw new BootError("runtime", `Python (Pyodide) could not start: ${e.message || e}`);
+  }
+  progress("packages", 0.4, "Loading numpy and Pillow");
+  try {
+    await pyodide.loadPackage(["numpy", "pillow", "digitpad"], { messageCallback: () => {}, errorCallback: () => {} });
+  } catch (e) {
+    throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded: ${e.message || e}`);
+  }
+  progress("models", 0.7, "Loading the models");
+  const meta = JSON.parse(new TextDecoder().decode(await fetchBytes("models/models.json", "The model list")));
+  const choice = chooseBackend(opts.backend);
+  backend = choice.backend;
+  ort = await loadOrt(backend).catch((e) => {
+    throw new BootError("models", `onnxruntime-web (${backend}) could not be loaded: ${e.message || e}`);
+  });
+  const wanted = { digits: "digits", gate: "digit_or_not" };
+  let hasGate = false;
+  const warnings = [];
+  for (const [name, key] of Object.entries(wanted)) {
+    const m = meta.models && meta.models[key];
+    if (!m) { if (name === "digits") throw new BootError("models", "models.json lists no digit model."); continue; }
+    try {
+      const bytes = await fetchBytes(`models/${m.file}`, `The ${key} model`);
+      if (m.sha256 && (await sha256(bytes)) !== m.sha256) {
+        throw new BootError("models", `The ${key} model (models/${m.file}) is corrupt: its sha256 does not match models.json.`);
+      }
+      modelBytes[name] = bytes;
+      await session(name, 1);
+      if (name === "gate") hasGate = true;
+    } catch (e) {
+      if (name === "digits") throw e instanceof BootError ? e : new BootError("models", `The digit model could not be loaded: ${e.message || e}`);
+      warnings.push(`${e.message || e} Falling back to the digit model's own confidence.`);
+    }
+  }
+  const browser = pyodide.pyimport("digitpad.browser");
+  app = browser.create_app(runModel, JSON.stringify(meta), hasGate);
+  post({ type: "backend", backend, note: choice.note, fallback: !!choice.fallback });
+  progress("ready", 1, "Ready");
+  post({ type: "ready", hasGate, warnings, meta: { digits: meta.models.digits && meta.models.digits.metrics } });
+}
+
+async function handle(msg) {
+  if (msg.type === "boot") {
+    try { await boot(msg); } catch (e) {
+      post({ type: "fatal", phase: e.phase || "runtime", message: e.message || String(e) });
+    }
+    return;
+  }
+  if (msg.type === "action") {
+    if (!app) { post({ type: "result", id: msg.id, result: { error: "Still loading." } }); return; }
+    let result;
+    try {
+      const t0 = performance.now();
+      result = await app.handle(msg.action, msg.payload || {});
+      result.ms = performance.now() - t0;
+    } catch (e) {
+      result = { error: `Python error: ${e.message || e}` };
+    }
+    post({ type: "result", id: msg.id, action: msg.action, result, backend });
+  }
+}
+
+self.onmessage = (ev) => { queue = queue.then(() => handle(ev.data)); };
