@@ -69,11 +69,32 @@ async function loadOrt(which) {
   return o;
 }
 
+// onnxruntime-web's WebGL backend takes fixed shapes only: it reads a symbolic batch dimension
+// as null and refuses every input. So for WebGL we pin the batch size in the model bytes, one
+// session per batch size. The rewrite keeps the length, so no enclosing protobuf changes:
+//   dim_param "batch"  = 12 05 'b' 'a' 't' 'c' 'h'
+//   dim_value n + denotation "fix" = 08 n 1a 03 'f' 'i' 'x'
+// models.json's exporter names the batch axis "batch" (tests/test_export.py checks both sides).
+const BATCH_PARAM = [0x12, 0x05, 0x62, 0x61, 0x74, 0x63, 0x68];
+export function pinBatch(bytes, n) {
+  if (!(n >= 1 && n < 128)) throw new Error(`batch ${n} cannot be pinned`);
+  const out = bytes.slice();
+  let hits = 0;
+  outer: for (let i = 0; i + BATCH_PARAM.length <= out.length; i++) {
+    for (let j = 0; j < BATCH_PARAM.length; j++) if (out[i + j] !== BATCH_PARAM[j]) continue outer;
+    out.set([0x08, n, 0x1a, 0x03, 0x66, 0x69, 0x78], i);
+    hits++;
+  }
+  if (hits !== 2) throw new Error(`expected the batch axis on 1 input and 1 output, found ${hits}`);
+  return out;
+}
+
 async function session(name, n) {
-  const key = backend === "webgl" ? `${name}:${n}` : name;  // WebGL fixes shapes at the first run
+  const key = backend === "webgl" ? `${name}:${n}` : name;
   if (!sessions.has(key)) {
     const opts = { executionProviders: [backend], graphOptimizationLevel: "all" };
-    sessions.set(key, ort.InferenceSession.create(modelBytes[name], opts));
+    const bytes = backend === "webgl" ? pinBatch(modelBytes[name], n) : modelBytes[name];
+    sessions.set(key, ort.InferenceSession.create(bytes, opts));
   }
   return sessions.get(key);
 }

@@ -28,7 +28,8 @@ def _draw(strokes: list[Stroke], size: int, scale: float, offset, width_scale: f
     draw = ImageDraw.Draw(img)
     ox, oy = offset
     for s in strokes:
-        pts = s.points * scale + (ox, oy)
+        # quantize: float noise (1e-13 after 36 rotations) must not flip Pillow's pixel rounding
+        pts = np.round(s.points * scale + (ox, oy), 4)
         w = max(s.width * width_scale, 1.0)
         r = w / 2
         fill = 255 if s.is_pen else 0

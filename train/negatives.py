@@ -1,0 +1,215 @@
+"""Non-digits a person might draw instead of a digit, as pen strokes.
+
+Three kinds: glyphs from handwriting-style fonts (traced to centre-line strokes), shapes
+(stars, hearts, arrows, crosses, ticks, smileys, ...) and scribbles (random walks, cross-outs,
+random strokes). Everything gets random pen widths, rotation, shear and hand wobble, and is
+rendered by digitpad exactly as the page renders a drawing.
+
+Look-alike policy (README "Digit look-alikes"): a symbol that people also write as a digit is
+*never* a negative, because the page cannot know which one was meant and a 0-like O must not
+teach the gate that 0s are not digits. LOOKALIKES lists what is left out, and why.
+"""
+from __future__ import annotations
+
+import string
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from digitpad.render import render
+from digitpad.strokes import PAD, Stroke, make_stroke
+from digitpad import transforms
+from digitpad.strokes import Drawing
+
+from .trace import image_to_strokes
+
+LOOKALIKES = {
+    "0": "OoQDC",          # round closed shapes
+    "1": "Il|i!j/\\()[]{}",  # single upright strokes
+    "2": "Zz?",
+    "3": "",
+    "4": "y",              # a handwritten y is often a 4 with an open top
+    "5": "Ss$",
+    "6": "bG",
+    "7": "",
+    "8": "B&",
+    "9": "gqa",            # a single-storey a is a 9 with a short tail
+}
+EXCLUDED = set("".join(LOOKALIKES.values()))
+CHARS = [c for c in string.ascii_letters + "+=#%@*<>~^×÷€£" if c not in EXCLUDED]
+
+FONT_DIRS = ["/usr/share/fonts/truetype", "/usr/share/fonts/opentype"]
+# Families whose fonts training never sees; held-out metrics use only these.
+HELDOUT_FAMILIES = ("Humor-Sans", "femkeklaver", "DejaVuSerif", "DejaVuSansMono")
+FAMILIES = ("dkg", "Breip", "breip", "BecauseWe", "ComicNeue", "DancingScript", "DejaVuSans") + HELDOUT_FAMILIES
+
+
+def fonts(heldout: bool) -> list[Path]:
+    found = []
+    for d in FONT_DIRS:
+        for p in sorted(Path(d).rglob("*")):
+            if p.suffix.lower() not in (".ttf", ".otf") or not p.name.startswith(FAMILIES):
+                continue
+            if "MathTeX" in p.name or "ExtraLight" in p.name:
+                continue
+            if p.name.startswith(HELDOUT_FAMILIES) == heldout:
+                found.append(p)
+    return found
+
+
+@lru_cache(maxsize=4096)
+def glyph_strokes(font: str, char: str) -> tuple[Stroke, ...]:
+    """Centre-line strokes of one glyph (cached: tracing is the slow part)."""
+    try:
+        f = ImageFont.truetype(font, 46)
+    except OSError:
+        return ()
+    img = Image.new("L", (64, 64), 0)
+    d = ImageDraw.Draw(img)
+    box = d.textbbox((0, 0), char, font=f)
+    if box[2] - box[0] < 2 or box[3] - box[1] < 2:
+        return ()
+    d.text((32 - (box[0] + box[2]) / 2, 32 - (box[1] + box[3]) / 2), char, font=f, fill=255)
+    return tuple(image_to_strokes(np.asarray(img, np.float32) / 255, threshold=0.5, upsample=1, step=2))
+
+
+# ---- shapes, as polylines in a unit box centred on 0 ----------------------------------------
+def _circle(n=40, r=1.0, a0=0, a1=360, cx=0, cy=0):
+    t = np.radians(np.linspace(a0, a1, n))
+    return np.c_[cx + r * np.cos(t), cy + r * np.sin(t)]
+
+
+def _polygon(k, r=1.0, rot=-90):
+    t = np.radians(np.arange(k + 1) * 360 / k + rot)
+    return np.c_[r * np.cos(t), r * np.sin(t)]
+
+
+def _star(rng):
+    k = int(rng.integers(5, 7))
+    t = np.radians(np.arange(2 * k + 1) * 180 / k - 90)
+    r = np.where(np.arange(2 * k + 1) % 2 == 0, 1.0, rng.uniform(0.35, 0.5))
+    return [np.c_[r * np.cos(t), r * np.sin(t)]]
+
+
+def _heart(rng):
+    t = np.linspace(0, 2 * np.pi, 60)
+    return [np.c_[16 * np.sin(t) ** 3, -(13 * np.cos(t) - 5 * np.cos(2 * t) - 2 * np.cos(3 * t) - np.cos(4 * t))] / 16]
+
+
+def _zigzag(k):
+    return np.c_[np.linspace(-1, 1, k), np.tile([-0.5, 0.5], k)[:k]]
+
+
+def _arrow(rng):
+    head = rng.uniform(0.3, 0.5)
+    return [np.array([[-1, 0], [1, 0]]), np.array([[1 - head, -head], [1, 0], [1 - head, head]])]
+
+
+SHAPES = {
+    "triangle": lambda rng: [_polygon(3)],
+    "square": lambda rng: [_polygon(4, rot=45) * [rng.uniform(0.85, 1), 1]],   # tall ones read as 0
+    "pentagon": lambda rng: [_polygon(5)],
+    "star": _star,
+    "heart": _heart,
+    "arrow": _arrow,
+    "cross": lambda rng: [np.array([[-1, -1], [1, 1]]), np.array([[1, -1], [-1, 1]])],
+    "plus": lambda rng: [np.array([[0, -1], [0, 1]]), np.array([[-1, 0], [1, 0]])],
+    "tick": lambda rng: [np.array([[-1, 0], [-0.4, 0.7], [1, -1]])],
+    "smiley": lambda rng: [_circle(), _circle(8, 0.08, cx=-0.35, cy=-0.3), _circle(8, 0.08, cx=0.35, cy=-0.3),
+                           _circle(20, 0.55, 20, 160)],
+    "hash": lambda rng: [np.array([[-0.4, -1], [-0.5, 1]]), np.array([[0.5, -1], [0.4, 1]]),
+                         np.array([[-1, -0.35], [1, -0.35]]), np.array([[-1, 0.35], [1, 0.35]])],
+    "asterisk": lambda rng: [np.array([[0, -1], [0, 1]]), np.array([[-0.9, -0.5], [0.9, 0.5]]),
+                             np.array([[-0.9, 0.5], [0.9, -0.5]])],
+    "lightning": lambda rng: [np.array([[0.3, -1], [-0.4, 0.1], [0.3, 0.0], [-0.3, 1]])],
+    "spiral": lambda rng: [np.c_[np.linspace(0.05, 1, 80) * np.cos(np.linspace(0, 5 * np.pi, 80)),
+                                 np.linspace(0.05, 1, 80) * np.sin(np.linspace(0, 5 * np.pi, 80))]],
+    "zigzag": lambda rng: [_zigzag(2 * int(rng.integers(3, 6)) + 1)],
+    "wave": lambda rng: [np.c_[np.linspace(-1, 1, 60), 0.4 * np.sin(np.linspace(0, rng.uniform(3, 6) * np.pi, 60))]],
+    "house": lambda rng: [np.array([[-0.7, 1], [-0.7, -0.1], [0, -0.9], [0.7, -0.1], [0.7, 1], [-0.7, 1]])],
+    "diamond_x": lambda rng: [_polygon(4), np.array([[-1, 0], [1, 0]]), np.array([[0, -1], [0, 1]])],
+}
+
+
+def _scribble(rng):
+    n = int(rng.integers(40, 160))
+    ang = np.cumsum(rng.normal(0, rng.uniform(0.2, 0.8), n))
+    p = np.cumsum(np.c_[np.cos(ang), np.sin(ang)], axis=0)
+    return [p - p.mean(0)]
+
+
+def _crossout(rng):
+    k = int(rng.integers(5, 10))   # 3 or 4 lines read as a Z or a 2
+    ys = np.linspace(-1, 1, k)
+    pts = [[(-1 if i % 2 == 0 else 1) + rng.normal(0, 0.1), y + rng.normal(0, 0.05)] for i, y in enumerate(ys)]
+    return [np.array(pts)]
+
+
+def _random_strokes(rng):
+    return [rng.uniform(-1, 1, (int(rng.integers(2, 4)), 2)) for _ in range(int(rng.integers(2, 5)))]
+
+
+SCRIBBLES = {"scribble": _scribble, "crossout": _crossout, "random_strokes": _random_strokes}
+
+
+def _place(polys, rng) -> list[Stroke]:
+    """Unit-box polylines -> pad strokes with a random size, place, aspect, wobble and pen."""
+    size = rng.uniform(60, 120)
+    aspect = np.exp(rng.normal(0, 0.15))
+    centre = rng.uniform(PAD * 0.35, PAD * 0.65, 2)
+    width = float(rng.uniform(10, 30))
+    out = []
+    for p in polys:
+        p = np.asarray(p, float) * [size * aspect, size / aspect] + centre
+        p = p + rng.normal(0, 1.2, p.shape)                  # a hand is not a ruler
+        s = make_stroke(p, width=width)
+        if s is not None:
+            out.append(s)
+    return out
+
+
+def jitter(strokes, rng, rotate=20.0, shear=0.2) -> list[Stroke]:
+    d = transforms.rotate(Drawing(list(strokes)), float(rng.uniform(-rotate, rotate)))
+    c = np.array(transforms.centre(d.strokes))
+    sh = float(rng.uniform(-shear, shear))
+    m = np.array([[1, sh], [0, 1]])
+    return [s.copy((s.points - c) @ m.T + c) for s in d.strokes]
+
+
+def _glyph(rng, font_list) -> list[Stroke]:
+    for _ in range(20):
+        strokes = glyph_strokes(str(font_list[rng.integers(len(font_list))]), CHARS[rng.integers(len(CHARS))])
+        if strokes:
+            width = float(rng.uniform(10, 30))
+            zoom = rng.uniform(0.6, 1.1)
+            d = transforms.zoom(Drawing([Stroke(s.points, s.tool, width) for s in strokes]), zoom)
+            return jitter(d.strokes, rng)
+    return _place(_scribble(rng), rng)
+
+
+def generate(n: int, seed: int, heldout: bool = False, normalize_p: float = 0.85) -> tuple[np.ndarray, list[str]]:
+    """n rendered non-digits, float32 [n,1,28,28], and the kind of each ('glyph', 'star', ...)."""
+    rng = np.random.default_rng(seed)
+    font_list = fonts(heldout)
+    if not font_list:
+        raise RuntimeError("no handwriting fonts found: install the Debian font packages (see README)")
+    images, kinds = [], []
+    shape_names, scribble_names = list(SHAPES), list(SCRIBBLES)
+    while len(images) < n:
+        r = rng.random()
+        if r < 0.5:
+            kind, strokes = "glyph", _glyph(rng, font_list)
+        elif r < 0.8:
+            kind = shape_names[rng.integers(len(shape_names))]
+            strokes = jitter(_place(SHAPES[kind](rng), rng), rng, rotate=30)
+        else:
+            kind = scribble_names[rng.integers(len(scribble_names))]
+            strokes = _place(SCRIBBLES[kind](rng), rng)
+        img = render(strokes, normalize=bool(rng.random() < normalize_p))
+        if img is None or img.sum() < 3:
+            continue
+        images.append(img)
+        kinds.append(kind)
+    return np.stack(images)[:, None].astype(np.float32), kinds
