@@ -69,7 +69,7 @@ def write_precache(site: Path, version: str) -> dict:
     sw = (site / "sw.js").read_text()
     if "__PRECACHE__" not in sw:
         raise vendor.VendorError("web/sw.js has no __PRECACHE__ placeholder")
-    sw = sw.replace("__PRECACHE__", json.dumps({"build": build_id, "files": [f["path"] for f in files],
+    sw = sw.replace("__PRECACHE__", json.dumps({"build": build_id, "files": [[f["path"], f["sha256"]] for f in files],
                                                 "runtime": list(RUNTIME_ONLY)}))
     (site / "sw.js").write_text(sw)
     return info

@@ -20,7 +20,6 @@ class DigitsConfig:
     batch_size: int = 128         # fastest on 2 CPU cores with channels_last (DESIGN.md)
     max_lr: float = 3e-3          # OneCycle peak for Adam; 1e-2 diverged without BatchNorm
     weight_decay: float = 0.0
-    ema_decay: float = 0.999      # 0 disables; the model saved is the moving average of the weights
     val_size: int = 5000          # carved from the 60k training images to choose recipes
     limit: int = 0                # >0: train on this many images only (smoke runs)
     test_limit: int = 0           # >0: evaluate on this many test images only (smoke runs)

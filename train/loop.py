@@ -46,7 +46,7 @@ def accuracy(net, x, y) -> float:
     return float((predict(net, x).argmax(1) == np.asarray(y)).mean()) if len(y) else float("nan")
 
 
-def train_epoch(net, opt, sched, x, y, g, cfg, desc: str, ema=None) -> float:
+def train_epoch(net, opt, sched, x, y, g, cfg, desc: str) -> float:
     net.train()
     order = torch.randperm(len(x), generator=g)
     total, count = 0.0, 0
@@ -59,8 +59,6 @@ def train_epoch(net, opt, sched, x, y, g, cfg, desc: str, ema=None) -> float:
         loss.backward()
         opt.step()
         sched.step()
-        if ema is not None:
-            ema.update_parameters(net)
         total += loss.item() * len(idx)
         count += len(idx)
         bar.set_postfix(loss=f"{total / count:.4f}")
@@ -92,10 +90,6 @@ def train_digits(cfg: DigitsConfig, extra: tuple[np.ndarray, np.ndarray] | None 
     steps = (len(x) + cfg.batch_size - 1) // cfg.batch_size
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.max_lr, total_steps=cfg.epochs * steps)
 
-    ema = None
-    if cfg.ema_decay:
-        ema = torch.optim.swa_utils.AveragedModel(
-            net, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(cfg.ema_decay))
     out = resolve(cfg.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     (out / "config.json").write_text(json.dumps(asdict(cfg), indent=2) + "\n")
@@ -104,17 +98,14 @@ def train_digits(cfg: DigitsConfig, extra: tuple[np.ndarray, np.ndarray] | None 
     start = time.perf_counter()
     for epoch in range(1, cfg.epochs + 1):
         t0 = time.perf_counter()
-        loss = train_epoch(net, opt, sched, x, y, g, cfg, f"epoch {epoch}/{cfg.epochs}", ema)
+        loss = train_epoch(net, opt, sched, x, y, g, cfg, f"epoch {epoch}/{cfg.epochs}")
         train_s = time.perf_counter() - t0
-        final = ema.module if ema is not None else net
-        row = {"epoch": epoch, "loss": round(loss, 5), "val_accuracy": accuracy(final, val_x, val_y),
-               "test_accuracy": accuracy(final, test_xf, test_y), "seconds": round(train_s, 2)}
+        row = {"epoch": epoch, "loss": round(loss, 5), "val_accuracy": accuracy(net, val_x, val_y),
+               "test_accuracy": accuracy(net, test_xf, test_y), "seconds": round(train_s, 2)}
         with open(log_path, "a") as f:
             f.write(json.dumps(row) + "\n")
         log(json.dumps(row))
     wall = time.perf_counter() - start
-    if ema is not None:
-        net.load_state_dict(ema.module.state_dict())
     torch.save(net.state_dict(), out / "model.pt")
     summary = {"train_images": int(len(x)), "val_images": int(len(va)), "test_images": int(len(test_y)),
                "val_accuracy": row["val_accuracy"], "test_accuracy": row["test_accuracy"],

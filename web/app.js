@@ -8,7 +8,7 @@ const root = document.documentElement;
 const params = new URLSearchParams(location.search);
 const backendChoice = params.get("backend") || localStorage.getItem("digitpad.backend") || "auto";
 
-let worker, ready = false, nextId = 1, lastView = null;
+let worker, ready = false, nextId = 1;
 const waiting = new Map();
 const pending = [];          // strokes drawn before Python was ready
 let settings = { normalize: true, auto_predict: true };
@@ -40,10 +40,11 @@ async function act(action, payload) {
 
 async function predict() {
   if (!ready) return;
+  const t0 = performance.now();
   const v = await call("predict");
   if (v.error) { note(v.error); return; }
-  lastView = v;
   showPrediction(v);
+  root.dataset.predictMs = (performance.now() - t0).toFixed(2);   // read by `build.py bench`
   root.dataset.predictions = String(Number(root.dataset.predictions || 0) + 1);
 }
 
@@ -76,8 +77,10 @@ async function sweep() {
   if (!ready) return;
   const run = ++sweepRun;
   $("sweep").disabled = true; $("sweep-stop").disabled = false;
+  const t0 = performance.now();
   const r = await call("sweep");
   if (r.error || !r.sweep.length) { note(r.error || r.message); finishSweep(); return; }
+  root.dataset.sweepMs = (performance.now() - t0).toFixed(2);
   root.dataset.sweeps = String(Number(root.dataset.sweeps || 0) + 1);
   const rows = r.sweep;
   let i = 0;
@@ -170,6 +173,7 @@ async function onReady(m) {
   for (const w of m.warnings || []) note(w);
   for (const s of pending.splice(0)) await call("stroke", s);
   applyState(await call("state"));
+  root.dataset.readyMs = performance.now().toFixed(0);
   root.dataset.ready = "true";
   if (pad.strokes.length) await predict();
 }
@@ -183,7 +187,19 @@ function fatal(message, phase) {
   note("Recognition is unavailable.");
 }
 
+// The longest main-thread task since the pad was shown (Long Tasks API), for `build.py bench`.
+function watchLongTasks() {
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        root.dataset.longestTaskMs = String(Math.max(Number(root.dataset.longestTaskMs || 0), Math.round(e.duration)));
+      }
+    }).observe({ type: "longtask" });
+  } catch { /* not supported: nothing to report */ }
+}
+
 function start() {
+  watchLongTasks();
   buildProbabilities();
   bind();
   setTool("pen");

@@ -2,16 +2,27 @@
 // offline, and never mix files of two builds: each build has its own cache.
 // The ORT wasm binary (14 MB) is cached when first used, not precached.
 const SCOPE = new URL("./", self.location).href;
-const M = __PRECACHE__;   // written by build.py: {build, files, runtime}
+const M = __PRECACHE__;   // written by build.py: {build, files: [[path, sha256]], runtime}
 const CACHE = `digitpad-${M.build}`;
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    // cache: "reload" bypasses the HTTP cache so that this build's bytes are what we store
-    await cache.addAll(M.files.map((f) => new Request(f, { cache: "reload" })));
+    // Revalidate (a 304 costs no download), then check every file against this build's hash:
+    // a stale copy from an HTTP cache is fetched again, so two builds are never mixed.
+    await Promise.all(M.files.map(async ([path, sha]) => {
+      let res = await fetch(path, { cache: "no-cache" });
+      if (res.ok && (await hash(res.clone())) !== sha) res = await fetch(path, { cache: "reload" });
+      if (!res.ok || (await hash(res.clone())) !== sha) throw new Error(`${path} does not match build ${M.build}`);
+      await cache.put(path, res);
+    }));
   })());
 });
+
+async function hash(res) {
+  const d = await crypto.subtle.digest("SHA-256", await res.arrayBuffer());
+  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {

@@ -34,8 +34,8 @@ class Stroke:
         return Stroke(self.points.copy() if points is None else points, self.tool, self.width)
 
     def to_json(self) -> dict:
-        return {"tool": self.tool, "width": round(float(self.width), 3),
-                "points": np.round(self.points, 2).tolist()}
+        # full precision: an exported sample must render exactly as it did in the page
+        return {"tool": self.tool, "width": float(self.width), "points": self.points.tolist()}
 
 
 def make_stroke(points, tool: str = PEN, width: float = DEFAULT_PEN_WIDTH) -> Stroke | None:

@@ -102,6 +102,7 @@ class App:
 
     def draw(self, strokes, steps: int = 1):
         """Draw strokes given in pad units (0..280) with the mouse."""
+        self.page.locator("#pad").scroll_into_view_if_needed()   # as a person would
         b = self.pad_box()
         k = b["width"] / 280
         m = self.page.mouse
