@@ -66,10 +66,11 @@ def write_precache(site: Path, version: str) -> dict:
     info = {"build": build_id, "version": version, "files": files, "runtime": list(RUNTIME_ONLY),
             "bytes": sum(f["bytes"] for f in files)}
     (site / "build.json").write_text(json.dumps(info, indent=1))
+    cached = [[f["path"], f["sha256"]] for f in files] + [["build.json", vendor.sha256(site / "build.json")]]
     sw = (site / "sw.js").read_text()
     if "__PRECACHE__" not in sw:
         raise vendor.VendorError("web/sw.js has no __PRECACHE__ placeholder")
-    sw = sw.replace("__PRECACHE__", json.dumps({"build": build_id, "files": [[f["path"], f["sha256"]] for f in files],
+    sw = sw.replace("__PRECACHE__", json.dumps({"build": build_id, "files": cached,
                                                 "runtime": list(RUNTIME_ONLY)}))
     (site / "sw.js").write_text(sw)
     return info

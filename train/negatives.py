@@ -26,7 +26,7 @@ from digitpad.strokes import Drawing
 from .trace import image_to_strokes
 
 LOOKALIKES = {
-    "0": "OoQDC",          # round closed shapes
+    "0": "OoQDC",          # round closed shapes (a handwritten D is a 0 with a flat side)
     "1": "Il|i!j/\\()[]{}",  # single upright strokes
     "2": "Zz?",
     "3": "",
@@ -134,8 +134,9 @@ SHAPES = {
 
 
 def _scribble(rng):
-    n = int(rng.integers(40, 160))
-    ang = np.cumsum(rng.normal(0, rng.uniform(0.2, 0.8), n))
+    # long and tangled: a short smooth random walk is too often a 2, 5, 8 or S by chance
+    n = int(rng.integers(120, 300))
+    ang = np.cumsum(rng.normal(0, rng.uniform(0.5, 1.0), n))
     p = np.cumsum(np.c_[np.cos(ang), np.sin(ang)], axis=0)
     return [p - p.mean(0)]
 
@@ -148,7 +149,8 @@ def _crossout(rng):
 
 
 def _random_strokes(rng):
-    return [rng.uniform(-1, 1, (int(rng.integers(2, 4)), 2)) for _ in range(int(rng.integers(2, 5)))]
+    # 3-6 strokes of 3-5 points: two random lines are too often a 4, a 7 or an X-like 1
+    return [rng.uniform(-1, 1, (int(rng.integers(3, 6)), 2)) for _ in range(int(rng.integers(3, 7)))]
 
 
 SCRIBBLES = {"scribble": _scribble, "crossout": _crossout, "random_strokes": _random_strokes}

@@ -162,6 +162,7 @@ function onWorkerMessage(ev) {
     $("backend").dataset.backend = m.backend;
     $("backend-note").textContent = m.note || "";
     if (m.fallback) note(m.note);
+    if (m.backend === "wasm") import("./sw-client.js").then((sw) => sw.keepRuntimeFiles()).catch(() => {});
   } else if (m.type === "ready") onReady(m);
   else if (m.type === "fatal") fatal(m.message, m.phase);
   else if (m.type === "result" && waiting.has(m.id)) { waiting.get(m.id)(m.result); waiting.delete(m.id); }
@@ -211,6 +212,8 @@ function start() {
   worker.postMessage({ type: "boot", backend: backendChoice });
   setupCollect({ call: (a, p) => call(a, p), isReady: () => ready, pad, note });
   import("./sw-client.js").then((m) => m.registerServiceWorker()).catch(() => {});
+  fetch("build.json").then((r) => r.json()).then((b) => { $("version").textContent = `digitpad ${b.version}, build ${b.build}`; })
+    .catch(() => {});
 }
 
 start();

@@ -34,7 +34,20 @@ self.addEventListener("activate", (event) => {
 });
 
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "skip-waiting") self.skipWaiting();
+  const type = event.data && event.data.type;
+  if (type === "skip-waiting") self.skipWaiting();
+  if (type === "cache-runtime") {
+    event.waitUntil((async () => {
+      const cache = await caches.open(CACHE);
+      for (const path of M.runtime) {
+        if (!(await cache.match(path))) {
+          const res = await fetch(path, { cache: "no-cache" });
+          if (res.ok) await cache.put(path, res);
+        }
+      }
+      event.source && event.source.postMessage({ type: "runtime-cached" });
+    })());
+  }
 });
 
 self.addEventListener("fetch", (event) => {

@@ -124,8 +124,23 @@ async function runModel(name, bytes, n) {
   }
 }
 
+// Pyodide never settles its promise when its .wasm is missing, so look before loading. A HEAD
+// costs nothing; offline (served by the service worker) a network error is simply not a 404.
+async function preflight(files) {
+  const missing = [];
+  await Promise.all(files.map(async (f) => {
+    try {
+      const r = await fetch(new URL(f, base), { method: "HEAD", cache: "no-store" });
+      if (r.status === 404) missing.push(f);
+    } catch { /* offline: the service worker has them */ }
+  }));
+  if (missing.length) throw new BootError("runtime", `Python (Pyodide) could not start: ${missing.join(", ")} missing on the server (HTTP 404).`);
+}
+
 async function boot(opts) {
   progress("runtime", 0.05, "Starting Python (Pyodide)");
+  await preflight(["vendor/pyodide/pyodide.asm.wasm", "vendor/pyodide/pyodide.asm.js",
+                   "vendor/pyodide/python_stdlib.zip", "vendor/pyodide/pyodide-lock.json"]);
   let pyodide;
   try {
     pyodide = await loadPyodide({ indexURL: new URL("./vendor/pyodide/", base).href,
@@ -134,10 +149,15 @@ async function boot(opts) {
     throw new BootError("runtime", `Python (Pyodide) could not start: ${e.message || e}`);
   }
   progress("packages", 0.4, "Loading numpy and Pillow");
+  const problems = [];   // loadPackage reports failures (a bad sha256, a 404) here, not by throwing
   try {
-    await pyodide.loadPackage(["numpy", "pillow", "digitpad"], { messageCallback: () => {}, errorCallback: () => {} });
+    await pyodide.loadPackage(["numpy", "pillow", "digitpad"], { messageCallback: () => {}, errorCallback: (m) => problems.push(m) });
   } catch (e) {
-    throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded: ${e.message || e}`);
+    problems.push(e.message || String(e));
+  }
+  const missing = ["numpy", "Pillow", "digitpad"].filter((p) => !(p in pyodide.loadedPackages) && !(p.toLowerCase() in pyodide.loadedPackages));
+  if (missing.length) {
+    throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded (${missing.join(", ")}): ${problems.join(" ") || "unknown error"}`);
   }
   progress("models", 0.7, "Loading the models");
   const meta = JSON.parse(new TextDecoder().decode(await fetchBytes("models/models.json", "The model list")));
