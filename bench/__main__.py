@@ -26,21 +26,14 @@ SIX = [[(150, 60), (110, 140), (100, 190), (130, 225), (170, 200), (165, 160), (
 
 class CountingServer:
     def __init__(self):
-        self.httpd = make_server(ROOT / "dist", 0, "/", quiet=True)
-        self.bytes = 0
-        outer = self
-        base = self.httpd.RequestHandlerClass
-
-        class Counting(base):
-            def copyfile(self, source, outputfile):
-                data = source.read()
-                outer.bytes += len(data)
-                outputfile.write(data)
-
-        self.httpd.RequestHandlerClass = Counting
         import threading
+        self.httpd = make_server(ROOT / "dist", 0, "/", quiet=True)
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+
+    @property
+    def bytes(self) -> int:
+        return self.httpd.bytes_sent
 
 
 def attr(app: App, name: str) -> float:

@@ -22,6 +22,12 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             path = "/" + path[len(self.prefix):]
         return super().translate_path(path)
 
+    def copyfile(self, source, outputfile):
+        # count body bytes sent, for `build.py bench` (first-visit size)
+        data = source.read()
+        self.server.bytes_sent += len(data)
+        outputfile.write(data)
+
     def end_headers(self):
         self.send_header("Cache-Control", "no-cache")   # always revalidate: builds change in place
         super().end_headers()
@@ -36,5 +42,6 @@ def make_server(directory: Path, port: int = 8000, prefix: str = "/", quiet: boo
     handler = functools.partial(type("H", (Handler,), {"prefix": prefix}), directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.quiet = quiet
+    server.bytes_sent = 0
     server.daemon_threads = True
     return server

@@ -54,7 +54,7 @@ def write_precache(site: Path, version: str) -> dict:
     Baking it in (rather than fetching a list at run time) means a running service worker can
     never pick up a newer build's list: each build is one sw.js, one cache, never mixed.
     """
-    files, h = [], hashlib.sha256()
+    files, h = [], hashlib.sha256((site / "sw.js").read_bytes())   # the worker's own code counts too
     for p in sorted(site.rglob("*")):
         rel = p.relative_to(site).as_posix()
         if p.is_dir() or rel == "sw.js" or rel in RUNTIME_ONLY:

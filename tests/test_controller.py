@@ -9,17 +9,17 @@ from digitpad.controller import SWEEP_STEPS, Controller
 
 
 class Fake:
-    has_gate = True
-
     def __init__(self, digit=3, p_digit=0.9):
         self.digit, self.p_digit, self.batches = digit, p_digit, []
 
-    async def digits(self, batch):
-        self.batches.append(batch)
+    def digits(self, batch):
         return np.tile(np.eye(10, dtype=np.float32)[self.digit] * 0.9 + 0.01, (len(batch), 1))
 
-    async def gate(self, batch):
-        return np.tile(np.array([1 - self.p_digit, self.p_digit], np.float32), (len(batch), 1))
+    async def classify(self, batch):
+        self.batches.append(batch)
+        gate = None if self.p_digit is None else np.tile(np.array([1 - self.p_digit, self.p_digit], np.float32),
+                                                          (len(batch), 1))
+        return self.digits(batch), gate
 
 
 def act(c, clf, action, payload=None):
@@ -110,9 +110,16 @@ def test_bad_actions_give_messages_and_keep_state(action, payload):
     assert len(c.drawing.strokes) == 1
 
 
+def test_without_a_gate_the_digit_confidence_decides():
+    c = Controller()
+    act(c, None, "stroke", LINE)
+    v = act(c, Fake(p_digit=None), "predict")
+    assert v["verdict"] == "accepted" and v["gate"] is False and v["digit_share"] == pytest.approx(0.91)
+
+
 def test_broken_model_output_is_reported():
     class Broken(Fake):
-        async def digits(self, batch):
+        def digits(self, batch):
             return np.full((len(batch), 10), np.nan, np.float32)
     c = Controller()
     act(c, None, "stroke", LINE)

@@ -162,7 +162,6 @@ function onWorkerMessage(ev) {
     $("backend").dataset.backend = m.backend;
     $("backend-note").textContent = m.note || "";
     if (m.fallback) note(m.note);
-    if (m.backend === "wasm") import("./sw-client.js").then((sw) => sw.keepRuntimeFiles()).catch(() => {});
   } else if (m.type === "ready") onReady(m);
   else if (m.type === "fatal") fatal(m.message, m.phase);
   else if (m.type === "result" && waiting.has(m.id)) { waiting.get(m.id)(m.result); waiting.delete(m.id); }
@@ -199,19 +198,23 @@ function watchLongTasks() {
   } catch { /* not supported: nothing to report */ }
 }
 
-function start() {
+async function start() {
   watchLongTasks();
   buildProbabilities();
   bind();
   setTool("pen");
+  setupCollect({ call: (a, p) => call(a, p), isReady: () => ready, pad, note });
+  try {               // the pad already works; loading starts once the service worker is in charge
+    const sw = await import("./sw-client.js");
+    await sw.registerServiceWorker();
+    await sw.untilControlled();
+  } catch { /* no service worker: load directly */ }
   try {
     worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
   } catch (e) { fatal(`the background worker could not start: ${e.message}`, "runtime"); return; }
   worker.onmessage = onWorkerMessage;
   worker.onerror = (e) => fatal(`the background worker failed: ${e.message || "a file is missing or broken"}`, "runtime");
   worker.postMessage({ type: "boot", backend: backendChoice });
-  setupCollect({ call: (a, p) => call(a, p), isReady: () => ready, pad, note });
-  import("./sw-client.js").then((m) => m.registerServiceWorker()).catch(() => {});
   fetch("build.json").then((r) => r.json()).then((b) => { $("version").textContent = `digitpad ${b.version}, build ${b.build}`; })
     .catch(() => {});
 }

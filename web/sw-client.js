@@ -1,11 +1,14 @@
-// Registers the service worker, offers a reload when a new build is waiting, and, when the
-// wasm backend is in use, asks the worker to keep the ORT wasm files for offline use.
+// Registers the service worker and offers a reload when a new build is waiting.
 const root = document.documentElement;
 let registration = null;
 
 export async function registerServiceWorker() {
   if (!("serviceWorker" in navigator)) return;
-  registration = await navigator.serviceWorker.register("sw.js");   // relative: works under a sub-path
+  try {
+    registration = await navigator.serviceWorker.register("sw.js");   // relative: works under a sub-path
+  } catch {
+    return;   // e.g. blocked by the browser: the page works, just not offline
+  }
   const offer = (waiting) => {
     document.getElementById("update").hidden = false;
     root.dataset.update = "available";
@@ -24,19 +27,21 @@ export async function registerServiceWorker() {
     if (root.dataset.update === "available") { reloading = true; location.reload(); return; }
     markOffline();          // the first install took control: this visit is now cached
   });
-  navigator.serviceWorker.addEventListener("message", (e) => {
-    if (e.data && e.data.type === "runtime-cached") root.dataset.runtimeCached = "true";
-  });
   if (navigator.serviceWorker.controller) markOffline();
   setInterval(() => registration.update().catch(() => {}), 60 * 60 * 1000);
 }
 
-// Called when the wasm backend is chosen: its binary was fetched before the worker controlled
-// the page on a first visit, so ask the worker to store it now (a revalidation, not a download).
-export async function keepRuntimeFiles() {
-  if (!("serviceWorker" in navigator)) return;
-  const reg = await navigator.serviceWorker.ready;
-  reg.active.postMessage({ type: "cache-runtime" });
+// Resolves once a service worker controls this page, or at once where there will be none (no
+// support, or the install failed): the app then starts loading, and on a first visit every file
+// is downloaded once and cached on its way through, not downloaded again for the precache.
+export async function untilControlled() {
+  if (!("serviceWorker" in navigator) || navigator.serviceWorker.controller || !registration) return;
+  const w = registration.installing || registration.waiting || registration.active;
+  await new Promise((resolve) => {
+    navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true });
+    if (w) w.addEventListener("statechange", () => { if (w.state === "redundant") resolve(); });
+    else resolve();
+  });
 }
 
 function markOffline() { root.dataset.offlineReady = "true"; }

@@ -1,6 +1,7 @@
 // Service worker: precache this build's files (the list is baked in by build.py), serve them
 // offline, and never mix files of two builds: each build has its own cache.
-// The ORT wasm binary (14 MB) is cached when first used, not precached.
+// The ORT wasm binary (14 MB) is cached when first used, not precached: the page waits for this
+// worker's control before it loads anything, so that first use passes through here.
 const SCOPE = new URL("./", self.location).href;
 const M = __PRECACHE__;   // written by build.py: {build, files: [[path, sha256]], runtime}
 const CACHE = `digitpad-${M.build}`;
@@ -36,18 +37,6 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("message", (event) => {
   const type = event.data && event.data.type;
   if (type === "skip-waiting") self.skipWaiting();
-  if (type === "cache-runtime") {
-    event.waitUntil((async () => {
-      const cache = await caches.open(CACHE);
-      for (const path of M.runtime) {
-        if (!(await cache.match(path))) {
-          const res = await fetch(path, { cache: "no-cache" });
-          if (res.ok) await cache.put(path, res);
-        }
-      }
-      event.source && event.source.postMessage({ type: "runtime-cached" });
-    })());
-  }
 });
 
 self.addEventListener("fetch", (event) => {

@@ -106,6 +106,14 @@ async function runOnce(name, bytes, n) {
   return out.probabilities.data;
 }
 
+// Called from Python (digitpad.browser) through the FFI: both networks in one call, so Python
+// awaits once per prediction. Returns [digits, gate] (gate null when it is not loaded).
+async function classify(bytes, n, withGate) {
+  const digits = await runModel("digits", bytes, n);
+  const gate = withGate ? await runModel("gate", bytes, n) : null;
+  return [digits, gate];
+}
+
 async function switchToWasm(reason) {
   sessions.clear();
   backend = "wasm";
@@ -113,7 +121,6 @@ async function switchToWasm(reason) {
   post({ type: "backend", backend, note: `wasm: ${reason}`, fallback: true });
 }
 
-// Called from Python (digitpad.browser) through the FFI.
 async function runModel(name, bytes, n) {
   try {
     return await runOnce(name, bytes, n);
@@ -137,29 +144,8 @@ async function preflight(files) {
   if (missing.length) throw new BootError("runtime", `Python (Pyodide) could not start: ${missing.join(", ")} missing on the server (HTTP 404).`);
 }
 
-async function boot(opts) {
-  progress("runtime", 0.05, "Starting Python (Pyodide)");
-  await preflight(["vendor/pyodide/pyodide.asm.wasm", "vendor/pyodide/pyodide.asm.js",
-                   "vendor/pyodide/python_stdlib.zip", "vendor/pyodide/pyodide-lock.json"]);
-  let pyodide;
-  try {
-    pyodide = await loadPyodide({ indexURL: new URL("./vendor/pyodide/", base).href,
-                                  lockFileURL: new URL("./vendor/pyodide/pyodide-lock.json", base).href });
-  } catch (e) {
-    throw new BootError("runtime", `Python (Pyodide) could not start: ${e.message || e}`);
-  }
-  progress("packages", 0.4, "Loading numpy and Pillow");
-  const problems = [];   // loadPackage reports failures (a bad sha256, a 404) here, not by throwing
-  try {
-    await pyodide.loadPackage(["numpy", "pillow", "digitpad"], { messageCallback: () => {}, errorCallback: (m) => problems.push(m) });
-  } catch (e) {
-    problems.push(e.message || String(e));
-  }
-  const missing = ["numpy", "Pillow", "digitpad"].filter((p) => !(p in pyodide.loadedPackages) && !(p.toLowerCase() in pyodide.loadedPackages));
-  if (missing.length) {
-    throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded (${missing.join(", ")}): ${problems.join(" ") || "unknown error"}`);
-  }
-  progress("models", 0.7, "Loading the models");
+// Models and onnxruntime-web load while Python starts: the two do not depend on each other.
+async function loadModels(opts) {
   const meta = JSON.parse(new TextDecoder().decode(await fetchBytes("models/models.json", "The model list")));
   const choice = chooseBackend(opts.backend);
   backend = choice.backend;
@@ -185,11 +171,46 @@ async function boot(opts) {
       warnings.push(`${e.message || e} Falling back to the digit model's own confidence.`);
     }
   }
+  return { meta, choice, hasGate, warnings };
+}
+
+async function loadPython() {
+  await preflight(["vendor/pyodide/pyodide.asm.wasm", "vendor/pyodide/pyodide.asm.js",
+                   "vendor/pyodide/python_stdlib.zip", "vendor/pyodide/pyodide-lock.json"]);
+  let pyodide;
+  try {
+    pyodide = await loadPyodide({ indexURL: new URL("./vendor/pyodide/", base).href,
+                                  lockFileURL: new URL("./vendor/pyodide/pyodide-lock.json", base).href });
+  } catch (e) {
+    throw new BootError("runtime", `Python (Pyodide) could not start: ${e.message || e}`);
+  }
+  progress("packages", 0.45, "Loading numpy and Pillow");
+  const problems = [];   // loadPackage reports failures (a bad sha256, a 404) here, not by throwing
+  try {
+    await pyodide.loadPackage(["numpy", "pillow", "digitpad"], { messageCallback: () => {}, errorCallback: (m) => problems.push(m) });
+  } catch (e) {
+    problems.push(e.message || String(e));
+  }
+  const missing = ["numpy", "Pillow", "digitpad"].filter((p) => !(p in pyodide.loadedPackages) && !(p.toLowerCase() in pyodide.loadedPackages));
+  if (missing.length) {
+    throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded (${missing.join(", ")}): ${problems.join(" ") || "unknown error"}`);
+  }
   const browser = pyodide.pyimport("digitpad.browser");
-  app = browser.create_app(runModel, JSON.stringify(meta), hasGate);
+  browser.warm_up();     // import-time work and first-call costs, paid before the first stroke
+  return browser;
+}
+
+async function boot(opts) {
+  progress("runtime", 0.05, "Starting Python (Pyodide)");
+  const models = loadModels(opts);
+  models.catch(() => {});          // reported below, in order, after Python's own errors
+  const browser = await loadPython();
+  progress("models", 0.8, "Loading the models");
+  const { meta, choice, hasGate, warnings } = await models;
+  app = browser.create_app(classify, JSON.stringify(meta), hasGate);
   post({ type: "backend", backend, note: choice.note, fallback: !!choice.fallback });
   progress("ready", 1, "Ready");
-  post({ type: "ready", hasGate, warnings, meta: { digits: meta.models.digits && meta.models.digits.metrics } });
+  post({ type: "ready", hasGate, warnings });
 }
 
 async function handle(msg) {

@@ -1,7 +1,8 @@
 """From probabilities to what the page shows: digit, top 3, verdict.
 
-A classifier is anything with ``async digits(batch) -> [n,10]`` and, optionally,
-``async gate(batch) -> [n,2]`` (index 1 = digit). The page's adapter runs onnxruntime-web;
+A classifier is anything with ``async classify(batch) -> (digits [n,10], gate [n,2] or None)``
+(gate index 1 = digit; None when there is no gate model). One call per prediction: in the page
+each call crosses from Python to JavaScript and back. The page's adapter runs onnxruntime-web;
 tests use onnxruntime in CPython. The thresholds come from models.json, where the training
 run that produced the gate measured them.
 """

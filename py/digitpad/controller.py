@@ -110,11 +110,9 @@ class Controller:
         image = self.model_input()
         if image is None:
             return empty_view()
-        batch = image[None, None]
-        probs = check_probabilities(await classifier.digits(batch), 1, 10, "the digit model")[0]
-        p_digit = None
-        if getattr(classifier, "has_gate", False):
-            p_digit = float(check_probabilities(await classifier.gate(batch), 1, 2, "the gate model")[0, 1])
+        digits, gate = await classifier.classify(image[None, None])
+        probs = check_probabilities(digits, 1, 10, "the digit model")[0]
+        p_digit = None if gate is None else float(check_probabilities(gate, 1, 2, "the gate model")[0, 1])
         symbols = count_symbols(self.drawing.strokes)
         return prediction_view(probs, p_digit, image, symbols, self.thresholds)
 
@@ -132,8 +130,7 @@ class Controller:
         if batch is None:
             return {"sweep": [], "message": "Draw a digit first, then sweep it through 360 degrees."}
         n = len(angles)
-        probs = check_probabilities(await classifier.digits(batch), n, 10, "the digit model")
-        p_digit = None
-        if getattr(classifier, "has_gate", False):
-            p_digit = check_probabilities(await classifier.gate(batch), n, 2, "the gate model")[:, 1]
+        digits, gate = await classifier.classify(batch)
+        probs = check_probabilities(digits, n, 10, "the digit model")
+        p_digit = None if gate is None else check_probabilities(gate, n, 2, "the gate model")[:, 1]
         return {"sweep": sweep_view(angles, probs, p_digit), "message": ""}
