@@ -13,6 +13,7 @@ const waiting = new Map();
 const pending = [];          // strokes drawn before Python was ready
 let settings = { normalize: true, auto_predict: true };
 let sweepRun = 0;
+let collect = null;
 
 function call(action, payload = {}) {
   return new Promise((resolve) => {
@@ -175,6 +176,7 @@ async function onReady(m) {
   applyState(await call("state"));
   root.dataset.readyMs = performance.now().toFixed(0);
   root.dataset.ready = "true";
+  collect.refresh();
   if (pad.strokes.length) await predict();
 }
 
@@ -203,7 +205,7 @@ async function start() {
   buildProbabilities();
   bind();
   setTool("pen");
-  setupCollect({ call: (a, p) => call(a, p), isReady: () => ready, pad, note });
+  collect = setupCollect({ call: (a, p) => call(a, p), isReady: () => ready, pad, note });
   try {               // the pad already works; loading starts once the service worker is in charge
     const sw = await import("./sw-client.js");
     await sw.registerServiceWorker();

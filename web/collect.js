@@ -70,6 +70,5 @@ export function setupCollect({ call, isReady, note }) {
     await refresh();
   };
 
-  const wait = setInterval(() => { if (isReady()) { clearInterval(wait); refresh(); } }, 200);
-  return { refresh };
+  return { refresh };   // the app calls refresh() once Python is ready
 }
