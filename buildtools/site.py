@@ -40,7 +40,10 @@ def build(dist: Path = ROOT / "dist", log=print) -> dict:
     for entry in doc["models"].values():
         shutil.copy2(models / entry["file"], tmp / "models" / entry["file"])
     shutil.copy2(models / "models.json", tmp / "models/models.json")
-    info = write_precache(tmp, version)
+    # with the combined graph, the two separate files are only a fallback: cached if ever used
+    fallback = [f"models/{doc['models'][k]['file']}" for k in ("digits", "digit_or_not")
+                if "combined" in doc["models"] and k in doc["models"]]
+    info = write_precache(tmp, version, fallback)
     shutil.rmtree(dist, ignore_errors=True)
     tmp.rename(dist)
     log(f"built {dist} (build {info['build']}, {info['bytes'] / 1e6:.1f} MB precached, "
@@ -48,22 +51,23 @@ def build(dist: Path = ROOT / "dist", log=print) -> dict:
     return info
 
 
-def write_precache(site: Path, version: str) -> dict:
+def write_precache(site: Path, version: str, runtime_extra: list[str] = ()) -> dict:
     """List every file with its hash, and bake the list into sw.js.
 
     Baking it in (rather than fetching a list at run time) means a running service worker can
     never pick up a newer build's list: each build is one sw.js, one cache, never mixed.
     """
+    runtime = list(RUNTIME_ONLY) + list(runtime_extra)
     files, h = [], hashlib.sha256((site / "sw.js").read_bytes())   # the worker's own code counts too
     for p in sorted(site.rglob("*")):
         rel = p.relative_to(site).as_posix()
-        if p.is_dir() or rel == "sw.js" or rel in RUNTIME_ONLY:
+        if p.is_dir() or rel == "sw.js" or rel in runtime:
             continue
         digest = vendor.sha256(p)
         h.update(f"{rel}:{digest}\n".encode())
         files.append({"path": rel, "sha256": digest, "bytes": p.stat().st_size})
     build_id = h.hexdigest()[:12]
-    info = {"build": build_id, "version": version, "files": files, "runtime": list(RUNTIME_ONLY),
+    info = {"build": build_id, "version": version, "files": files, "runtime": runtime,
             "bytes": sum(f["bytes"] for f in files)}
     (site / "build.json").write_text(json.dumps(info, indent=1))
     cached = [[f["path"], f["sha256"]] for f in files] + [["build.json", vendor.sha256(site / "build.json")]]
@@ -71,6 +75,6 @@ def write_precache(site: Path, version: str) -> dict:
     if "__PRECACHE__" not in sw:
         raise vendor.VendorError("web/sw.js has no __PRECACHE__ placeholder")
     sw = sw.replace("__PRECACHE__", json.dumps({"build": build_id, "files": cached,
-                                                "runtime": list(RUNTIME_ONLY)}))
+                                                "runtime": runtime}))
     (site / "sw.js").write_text(sw)
     return info

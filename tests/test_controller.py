@@ -1,5 +1,6 @@
 """Controller and action dispatch, with a fake classifier whose answer we control."""
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -23,7 +24,10 @@ class Fake:
 
 
 def act(c, clf, action, payload=None):
-    return asyncio.run(dispatch(c, clf, action, payload))
+    # a thread of its own: Playwright's sync API keeps an event loop running in the main thread
+    # once the browser tests have started, and asyncio.run() refuses to nest in it
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, dispatch(c, clf, action, payload)).result()
 
 
 LINE = {"points": [[140, 60], [140, 220]]}

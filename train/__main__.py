@@ -1,4 +1,4 @@
-"""python -m train {fetch-mnist, digits, gate, evaluate}."""
+"""python -m train {fetch-mnist, digits, gate, combine, evaluate}."""
 from __future__ import annotations
 
 import argparse
@@ -27,6 +27,11 @@ def cmd_gate(args) -> None:
     run_gate(from_args(GateConfig, args))
 
 
+def cmd_combine(args) -> None:
+    from .combine import combine
+    combine(resolve(args.models_dir))
+
+
 def cmd_evaluate(args) -> None:
     from .digits import evaluate_shipped
     print(json.dumps(evaluate_shipped(args.data_dir, resolve(args.models_dir), resolve(args.reports_dir)), indent=2))
@@ -45,6 +50,9 @@ def main(argv=None) -> int:
     g = sub.add_parser("gate", help="train, export and evaluate models/digit_or_not.onnx")
     add_arguments(g, GateConfig)
     g.set_defaults(func=cmd_gate)
+    c = sub.add_parser("combine", help="build models/digitpad.onnx (both networks, one trunk) for the page")
+    c.add_argument("--models-dir", default="models")
+    c.set_defaults(func=cmd_combine)
     e = sub.add_parser("evaluate", help="evaluate the shipped digit model on the full test set")
     e.add_argument("--data-dir", default="")
     e.add_argument("--models-dir", default="models")

@@ -187,6 +187,8 @@ def run_gate(cfg: GateConfig, log=print) -> dict:
     if "digits" in doc["models"]:   # the page's fallback when the gate cannot load
         doc["models"]["digits"]["baseline_threshold"] = th_base
         update_models_json(models, "digits", doc["models"]["digits"])
+        from .combine import combine
+        combine(models, log)
     return metrics
 
 

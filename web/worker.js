@@ -76,7 +76,7 @@ async function loadOrt(which) {
 //   dim_value n + denotation "fix" = 08 n 1a 03 'f' 'i' 'x'
 // models.json's exporter names the batch axis "batch" (tests/test_export.py checks both sides).
 const BATCH_PARAM = [0x12, 0x05, 0x62, 0x61, 0x74, 0x63, 0x68];
-export function pinBatch(bytes, n) {
+export function pinBatch(bytes, n, axes = 2) {
   if (!(n >= 1 && n < 128)) throw new Error(`batch ${n} cannot be pinned`);
   const out = bytes.slice();
   let hits = 0;
@@ -85,7 +85,7 @@ export function pinBatch(bytes, n) {
     out.set([0x08, n, 0x1a, 0x03, 0x66, 0x69, 0x78], i);
     hits++;
   }
-  if (hits !== 2) throw new Error(`expected the batch axis on 1 input and 1 output, found ${hits}`);
+  if (hits !== axes) throw new Error(`expected the batch axis ${axes} times (input and outputs), found ${hits}`);
   return out;
 }
 
@@ -93,7 +93,7 @@ async function session(name, n) {
   const key = backend === "webgl" ? `${name}:${n}` : name;
   if (!sessions.has(key)) {
     const opts = { executionProviders: [backend], graphOptimizationLevel: "all" };
-    const bytes = backend === "webgl" ? pinBatch(modelBytes[name], n) : modelBytes[name];
+    const bytes = backend === "webgl" ? pinBatch(modelBytes[name], n, name === "combined" ? 3 : 2) : modelBytes[name];
     sessions.set(key, ort.InferenceSession.create(bytes, opts));
   }
   return sessions.get(key);
@@ -102,15 +102,18 @@ async function session(name, n) {
 async function runOnce(name, bytes, n) {
   const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const s = await session(name, n);
-  const out = await s.run({ image: new ort.Tensor("float32", data, [n, 1, 28, 28]) });
-  return out.probabilities.data;
+  return await s.run({ image: new ort.Tensor("float32", data, [n, 1, 28, 28]) });
 }
 
 // Called from Python (digitpad.browser) through the FFI: both networks in one call, so Python
 // awaits once per prediction. Returns [digits, gate] (gate null when it is not loaded).
 async function classify(bytes, n, withGate) {
-  const digits = await runModel("digits", bytes, n);
-  const gate = withGate ? await runModel("gate", bytes, n) : null;
+  if (modelBytes.combined) {
+    const out = await runModel("combined", bytes, n);
+    return [out.probabilities.data, out.digit_or_not.data];
+  }
+  const digits = (await runModel("digits", bytes, n)).probabilities.data;
+  const gate = withGate ? (await runModel("gate", bytes, n)).probabilities.data : null;
   return [digits, gate];
 }
 
@@ -144,6 +147,15 @@ async function preflight(files) {
   if (missing.length) throw new BootError("runtime", `Python (Pyodide) could not start: ${missing.join(", ")} missing on the server (HTTP 404).`);
 }
 
+async function loadModel(name, m, label = name) {
+  const bytes = await fetchBytes(`models/${m.file}`, `The ${label} model`);
+  if (m.sha256 && (await sha256(bytes)) !== m.sha256) {
+    throw new BootError("models", `The ${label} model (models/${m.file}) is corrupt: its sha256 does not match models.json.`);
+  }
+  modelBytes[name] = bytes;
+  await session(name, 1);
+}
+
 // Models and onnxruntime-web load while Python starts: the two do not depend on each other.
 async function loadModels(opts) {
   const meta = JSON.parse(new TextDecoder().decode(await fetchBytes("models/models.json", "The model list")));
@@ -152,19 +164,25 @@ async function loadModels(opts) {
   ort = await loadOrt(backend).catch((e) => {
     throw new BootError("models", `onnxruntime-web (${backend}) could not be loaded: ${e.message || e}`);
   });
+  const warnings = [];
+  const combined = meta.models && meta.models.combined;
+  if (combined) {       // both networks in one graph: the convolutions run once per prediction
+    try {
+      await loadModel("combined", combined);
+      return { meta, choice, hasGate: true, warnings };
+    } catch (e) {
+      delete modelBytes.combined;
+      sessions.clear();
+      warnings.push(`${e.message || e} Using the two separate model files instead.`);
+    }
+  }
   const wanted = { digits: "digits", gate: "digit_or_not" };
   let hasGate = false;
-  const warnings = [];
   for (const [name, key] of Object.entries(wanted)) {
     const m = meta.models && meta.models[key];
     if (!m) { if (name === "digits") throw new BootError("models", "models.json lists no digit model."); continue; }
     try {
-      const bytes = await fetchBytes(`models/${m.file}`, `The ${key} model`);
-      if (m.sha256 && (await sha256(bytes)) !== m.sha256) {
-        throw new BootError("models", `The ${key} model (models/${m.file}) is corrupt: its sha256 does not match models.json.`);
-      }
-      modelBytes[name] = bytes;
-      await session(name, 1);
+      await loadModel(name, m, key);
       if (name === "gate") hasGate = true;
     } catch (e) {
       if (name === "digits") throw e instanceof BootError ? e : new BootError("models", `The digit model could not be loaded: ${e.message || e}`);

@@ -209,3 +209,19 @@ def test_loading_progress_names_its_phases(make_app, server):
     a.wait_predictions(1)                           # ... and is read once it is
     assert a.digit() == "7"
     assert a.page.locator("#loading").is_hidden()
+
+
+def test_backend_policy_and_setting(make_app, server):
+    app = make_app()
+    app.origin = server.origin
+    app.open(server.url, backend=None)              # automatic: SwiftShader is software, so wasm
+    assert app.page.text_content("#backend") == "wasm"
+    assert "software renderer" in app.page.text_content("#backend-note")
+    app.page.select_option("#backend-select", "webgl")   # the setting reloads into webgl ...
+    app.page.wait_for_url("**/?backend=webgl")
+    app.wait_ready()
+    assert app.page.text_content("#backend") == "webgl"
+    app.page.goto(server.url)                        # ... and is remembered
+    app.wait_ready()
+    assert app.page.text_content("#backend") == "webgl"
+    assert not any(u.endswith(".wasm") and "/ort/" in u for u in app.requests[-40:])

@@ -46,8 +46,10 @@ def open_broken(make_app, srv) -> App:
     (lambda d: (d / "vendor/pyodide/pyodide.asm.wasm").unlink(), "runtime", "Python (Pyodide) could not start"),
     (lambda d: corrupt(d / "vendor/pyodide/python_stdlib.zip"), "runtime", "Python (Pyodide) could not start"),
     (lambda d: corrupt(next((d / "vendor/pyodide").glob("numpy-*.whl"))), "packages", "numpy/Pillow/digitpad could not be loaded"),
-    (lambda d: (d / "models/digits.onnx").unlink(), "models", "missing on the server (HTTP 404)"),
-    (lambda d: corrupt(d / "models/digits.onnx"), "models", "is corrupt: its sha256 does not match"),
+    (lambda d: [(d / f"models/{f}").unlink() for f in ("digitpad.onnx", "digits.onnx")], "models",
+     "missing on the server (HTTP 404)"),
+    (lambda d: [corrupt(d / f"models/{f}") for f in ("digitpad.onnx", "digits.onnx")], "models",
+     "is corrupt: its sha256 does not match"),
     (lambda d: (d / "vendor/ort/ort.wasm.min.mjs").unlink(), "models", "onnxruntime-web (wasm) could not be loaded"),
 ], ids=["pyodide-wasm-missing", "stdlib-corrupt", "numpy-corrupt", "model-missing", "model-corrupt", "ort-missing"])
 def test_broken_files_say_what_is_wrong_and_keep_the_drawing(make_app, broken_site, damage, phase, words):
@@ -60,8 +62,21 @@ def test_broken_files_say_what_is_wrong_and_keep_the_drawing(make_app, broken_si
     assert pixels > 500
 
 
+def test_corrupt_combined_model_falls_back_to_the_two_files(make_app, broken_site):
+    srv = broken_site(lambda d: corrupt(d / "models/digitpad.onnx"))
+    app = make_app()
+    app.origin = srv.origin
+    app.open(srv.url)
+    message = app.page.text_content("#message")
+    assert "models/digitpad.onnx) is corrupt" in message and "two separate model files" in message
+    app.draw(SEVEN)
+    app.wait_predictions(1)
+    assert app.digit() == "7" and app.verdict() == "accepted"
+    assert any(u.endswith("/models/digit_or_not.onnx") for u in app.requests)
+
+
 def test_missing_gate_falls_back_to_the_digit_networks_confidence(make_app, broken_site):
-    srv = broken_site(lambda d: (d / "models/digit_or_not.onnx").unlink())
+    srv = broken_site(lambda d: [(d / f"models/{f}").unlink() for f in ("digitpad.onnx", "digit_or_not.onnx")])
     app = make_app()
     app.origin = srv.origin
     app.open(srv.url)

@@ -44,6 +44,8 @@ def test_works_offline_after_one_visit(make_app, own_server, backend):
     app = make_app(service_workers="allow")
     app.origin = srv.origin
     visit_and_wait_offline_ready(app, srv.url, backend)
+    ort_wasm = [u for u in app.requests if u.endswith("ort-wasm-simd-threaded.wasm")]
+    assert len(ort_wasm) == (1 if backend == "wasm" else 0)      # fetched once, and only when used
     srv.stop()                                   # the host is gone ...
     app.page.context.set_offline(True)           # ... and so is the network
     app.open(srv.url, backend=backend)
