@@ -41,7 +41,7 @@ def attr(app: App, name: str) -> float:
 
 
 def measure_backend(browser, srv: CountingServer, backend: str, starts: int, predictions: int) -> dict:
-    ready, first_bytes, longest = [], [], []
+    ready, first_bytes, longest, startup = [], [], [], []
     for _ in range(starts):              # cold: a fresh profile each time, service worker allowed
         ctx = browser.new_context(viewport={"width": 1200, "height": 1000})
         app = App(ctx.new_page(), srv.url)
@@ -52,6 +52,7 @@ def measure_backend(browser, srv: CountingServer, backend: str, starts: int, pre
         _wait_sw(app)
         first_bytes.append(srv.bytes - before)
         longest.append(float(app.page.get_attribute("html", "data-longest-task-ms") or 0))
+        startup.append(float(app.page.get_attribute("html", "data-longest-startup-task-ms") or 0))
         if len(ready) == starts:
             warm = _warm_start(app, srv.url, backend)
             lat = _predict_latency(app, predictions)
@@ -67,6 +68,7 @@ def measure_backend(browser, srv: CountingServer, backend: str, starts: int, pre
         "sweep_ms_median": round(statistics.median(sweep), 1),
         "first_visit_bytes": int(statistics.median(first_bytes)),
         "longest_main_thread_task_ms": max(longest),
+        "longest_task_before_pad_shown_ms": max(startup),
     }
 
 
@@ -121,7 +123,8 @@ def write_readme(results: dict) -> None:
             ("predict, click to shown, p90", "predict_ms_p90", " ms", ""),
             ("360° sweep (36 predictions, batched)", "sweep_ms_median", " ms", "≤ 150 ms"),
             ("bytes on a first visit (uncompressed)", "first_visit_bytes", "", "≤ 25 MB on WebGL"),
-            ("longest main-thread task while starting", "longest_main_thread_task_ms", " ms", "≤ 100 ms")]
+            ("longest main-thread task once the pad is shown", "longest_main_thread_task_ms", " ms", "≤ 100 ms"),
+            ("longest main-thread task before the pad is shown", "longest_task_before_pad_shown_ms", " ms", "")]
     for label, key, unit, target in spec:
         fmt = (lambda v: f"{v / 1e6:.1f} MB") if key == "first_visit_bytes" else (lambda v, u=unit: f"{v:g}{u}")
         rows.append(f"| {label} | {fmt(w[key])} | {fmt(g[key])} | {target} |")
