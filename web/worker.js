@@ -94,7 +94,9 @@ async function session(name, n) {
   if (!sessions.has(key)) {
     const opts = { executionProviders: [backend], graphOptimizationLevel: "all" };
     const bytes = backend === "webgl" ? pinBatch(modelBytes[name], n, name === "combined" ? 3 : 2) : modelBytes[name];
-    sessions.set(key, ort.InferenceSession.create(bytes, opts));
+    const created = ort.InferenceSession.create(bytes, opts);
+    created.catch(() => sessions.delete(key));   // a failure is not remembered: a retry may work
+    sessions.set(key, created);
   }
   return sessions.get(key);
 }
@@ -117,11 +119,13 @@ async function classify(bytes, n, withGate) {
   return [digits, gate];
 }
 
+let fallbackNote = null;
 async function switchToWasm(reason) {
   sessions.clear();
   backend = "wasm";
   ort = await loadOrt("wasm");
-  post({ type: "backend", backend, note: `wasm: ${reason}`, fallback: true });
+  fallbackNote = `wasm: ${reason}`;
+  post({ type: "backend", backend, note: fallbackNote, fallback: true });
 }
 
 async function runModel(name, bytes, n) {
@@ -153,7 +157,14 @@ async function loadModel(name, m, label = name) {
     throw new BootError("models", `The ${label} model (models/${m.file}) is corrupt: its sha256 does not match models.json.`);
   }
   modelBytes[name] = bytes;
-  await session(name, 1);
+  try {
+    await session(name, 1);
+  } catch (e) {
+    if (backend !== "webgl") throw e;
+    // The same fallback as a failure while predicting (a lost context, an operator WebGL lacks)
+    await switchToWasm(`WebGL could not run the ${label} model (${e.message || e}), switched to wasm`);
+    await session(name, 1);
+  }
 }
 
 // Models and onnxruntime-web load while Python starts: the two do not depend on each other.
@@ -226,7 +237,7 @@ async function boot(opts) {
   progress("models", 0.8, "Loading the models");
   const { meta, choice, hasGate, warnings } = await models;
   app = browser.create_app(classify, JSON.stringify(meta), hasGate);
-  post({ type: "backend", backend, note: choice.note, fallback: !!choice.fallback });
+  post({ type: "backend", backend, note: fallbackNote || choice.note, fallback: !!(fallbackNote || choice.fallback) });
   progress("ready", 1, "Ready");
   post({ type: "ready", hasGate, warnings });
 }

@@ -106,6 +106,35 @@ def test_no_webgl_falls_back_to_wasm_and_says_so(server, browser):
         b.close()
 
 
+def webgl_cannot_run(site):
+    """Give the combined model an extra output, Round(image): wasm runs it, WebGL has no kernel."""
+    import hashlib
+
+    import onnx
+    from onnx import TensorProto, helper
+    path = site / "models/digitpad.onnx"
+    m = onnx.load(str(path))
+    m.graph.node.append(helper.make_node("Round", ["image"], ["rounded"]))
+    m.graph.output.append(helper.make_tensor_value_info("rounded", TensorProto.FLOAT, None))
+    onnx.save(m, str(path))
+    doc = json.loads((site / "models/models.json").read_text())
+    doc["models"]["combined"]["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    (site / "models/models.json").write_text(json.dumps(doc))
+
+
+def test_webgl_failure_falls_back_to_wasm_and_says_so(make_app, broken_site):
+    """Any WebGL failure (a lost context, a missing kernel) takes the same path: wasm, with a note."""
+    srv = broken_site(webgl_cannot_run)
+    app = make_app()
+    app.origin = srv.origin
+    app.open(srv.url, backend="webgl")
+    assert app.page.text_content("#backend") == "wasm"
+    assert "WebGL could not run the combined model" in app.page.text_content("#backend-note")
+    app.draw(SEVEN)
+    app.wait_predictions(1)
+    assert app.digit() == "7"
+
+
 def test_a_single_dot_and_a_pad_filled_edge_to_edge(app):
     app.page.click("#auto-predict")
     box = app.pad_box()
