@@ -1,9 +1,12 @@
 """Faults a host or a browser can cause: each gets a clear visible message, and the page stays
 usable wherever it can (issue 5)."""
+import hashlib
 import json
 import shutil
 
+import onnx
 import pytest
+from onnx import TensorProto, helper
 
 from .conftest import ARGS, CHROMIUM, App, Server
 
@@ -95,23 +98,23 @@ def test_no_webgl_falls_back_to_wasm_and_says_so(server, browser):
     app = App(ctx.new_page(), server.origin)
     try:
         app.open(server.url, backend="webgl")
-        assert app.page.text_content("#backend") == "wasm"
-        assert "WebGL could not be used" in app.page.text_content("#backend-note")
-        app.draw(SEVEN)
-        app.wait_predictions(1)
-        assert app.digit() == "7"
+        assert_on_wasm_and_working(app, "WebGL could not be used")
     finally:
         if any("error" in c for c in app.console):
             print("\n".join(app.console))
         b.close()
 
 
+def assert_on_wasm_and_working(app: App, note: str) -> None:
+    assert app.page.text_content("#backend") == "wasm"
+    assert note in app.page.text_content("#backend-note")
+    app.draw(SEVEN)
+    app.wait_predictions(1)
+    assert app.digit() == "7"
+
+
 def webgl_cannot_run(site):
     """Give the combined model an extra output, Round(image): wasm runs it, WebGL has no kernel."""
-    import hashlib
-
-    import onnx
-    from onnx import TensorProto, helper
     path = site / "models/digitpad.onnx"
     m = onnx.load(str(path))
     m.graph.node.append(helper.make_node("Round", ["image"], ["rounded"]))
@@ -128,11 +131,7 @@ def test_webgl_failure_falls_back_to_wasm_and_says_so(make_app, broken_site):
     app = make_app()
     app.origin = srv.origin
     app.open(srv.url, backend="webgl")
-    assert app.page.text_content("#backend") == "wasm"
-    assert "WebGL could not run the combined model" in app.page.text_content("#backend-note")
-    app.draw(SEVEN)
-    app.wait_predictions(1)
-    assert app.digit() == "7"
+    assert_on_wasm_and_working(app, "WebGL could not run the combined model")
 
 
 def test_a_single_dot_and_a_pad_filled_edge_to_edge(app):
