@@ -5,7 +5,6 @@ so every wait here is a selector on <html data-ready / data-predictions ...>.
 """
 from __future__ import annotations
 
-import shutil
 import threading
 from pathlib import Path
 
@@ -134,14 +133,14 @@ class App:
 
 @pytest.fixture
 def make_app(browser, request):
-    """Factory: make_app(service_workers='block') -> App in a fresh context."""
+    """Factory: make_app(origin, service_workers='block') -> App in a fresh context."""
     made = []
 
-    def make(service_workers: str = "block", **context_args) -> App:
+    def make(origin: str, service_workers: str = "block", **context_args) -> App:
         ctx = browser.new_context(service_workers=service_workers, viewport={"width": 1200, "height": 1000},
                                   accept_downloads=True, **context_args)
         page = ctx.new_page()
-        app = App(page, "")
+        app = App(page, origin)
         made.append((ctx, app))
         return app
 
@@ -156,11 +155,4 @@ def make_app(browser, request):
 
 @pytest.fixture
 def app(make_app, server):
-    a = make_app()
-    a.origin = server.origin
-    return a.open(server.url)
-
-
-def copy_dist(dist: Path, dest: Path) -> Path:
-    shutil.copytree(dist, dest)
-    return dest
+    return make_app(server.origin).open(server.url)

@@ -199,8 +199,7 @@ def test_help_section(app):
 
 
 def test_loading_progress_names_its_phases(make_app, server):
-    a = make_app()
-    a.origin = server.origin
+    a = make_app(server.origin)
     a.open(server.url, wait=False)
     phases = a.page.locator("#phases li").all_text_contents()
     assert phases == ["Python runtime", "numpy and Pillow", "Models"]
@@ -212,8 +211,7 @@ def test_loading_progress_names_its_phases(make_app, server):
 
 
 def test_backend_policy_and_setting(make_app, server):
-    app = make_app()
-    app.origin = server.origin
+    app = make_app(server.origin)
     app.open(server.url, backend=None)              # automatic: SwiftShader is software, so wasm
     assert app.page.text_content("#backend") == "wasm"
     assert "software renderer" in app.page.text_content("#backend-note")

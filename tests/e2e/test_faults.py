@@ -38,8 +38,7 @@ def corrupt(path):
 
 
 def open_broken(make_app, srv) -> App:
-    app = make_app()
-    app.origin = srv.origin
+    app = make_app(srv.origin)
     app.open(srv.url, wait=False)
     app.page.wait_for_selector("html[data-error]", state="attached", timeout=90_000)
     return app
@@ -67,8 +66,7 @@ def test_broken_files_say_what_is_wrong_and_keep_the_drawing(make_app, broken_si
 
 def test_corrupt_combined_model_falls_back_to_the_two_files(make_app, broken_site):
     srv = broken_site(lambda d: corrupt(d / "models/digitpad.onnx"))
-    app = make_app()
-    app.origin = srv.origin
+    app = make_app(srv.origin)
     app.open(srv.url)
     message = app.page.text_content("#message")
     assert "models/digitpad.onnx) is corrupt" in message and "two separate model files" in message
@@ -80,8 +78,7 @@ def test_corrupt_combined_model_falls_back_to_the_two_files(make_app, broken_sit
 
 def test_missing_gate_falls_back_to_the_digit_networks_confidence(make_app, broken_site):
     srv = broken_site(lambda d: [(d / f"models/{f}").unlink() for f in ("digitpad.onnx", "digit_or_not.onnx")])
-    app = make_app()
-    app.origin = srv.origin
+    app = make_app(srv.origin)
     app.open(srv.url)
     assert "Falling back to the digit model's own confidence" in app.page.text_content("#message")
     app.draw(SEVEN)
@@ -128,8 +125,7 @@ def webgl_cannot_run(site):
 def test_webgl_failure_falls_back_to_wasm_and_says_so(make_app, broken_site):
     """Any WebGL failure (a lost context, a missing kernel) takes the same path: wasm, with a note."""
     srv = broken_site(webgl_cannot_run)
-    app = make_app()
-    app.origin = srv.origin
+    app = make_app(srv.origin)
     app.open(srv.url, backend="webgl")
     assert_on_wasm_and_working(app, "WebGL could not run the combined model")
 

@@ -136,8 +136,7 @@ def test_bad_sample_files_are_refused_and_nothing_is_lost(gate_app, tmp_path, co
 
 
 def test_storage_full_keeps_the_drawing_and_says_so(make_app, server):
-    app = make_app()
-    app.origin = server.origin
+    app = make_app(server.origin)
     app.page.add_init_script("""Storage.prototype.setItem = function () {
         throw new DOMException('quota', 'QuotaExceededError'); };""")
     app.open(server.url)

@@ -41,8 +41,7 @@ def visit_and_wait_offline_ready(app, url, backend="wasm"):
 def test_works_offline_after_one_visit(make_app, own_server, backend):
     _, start = own_server
     srv = start()
-    app = make_app(service_workers="allow")
-    app.origin = srv.origin
+    app = make_app(srv.origin, service_workers="allow")
     visit_and_wait_offline_ready(app, srv.url, backend)
     ort_wasm = [u for u in app.requests if u.endswith("ort-wasm-simd-threaded.wasm")]
     assert len(ort_wasm) == (1 if backend == "wasm" else 0)      # fetched once, and only when used
@@ -58,8 +57,7 @@ def test_works_offline_after_one_visit(make_app, own_server, backend):
 def test_a_new_build_is_offered_then_taken(make_app, own_server):
     copy, start = own_server
     srv = start()
-    app = make_app(service_workers="allow")
-    app.origin = srv.origin
+    app = make_app(srv.origin, service_workers="allow")
     visit_and_wait_offline_ready(app, srv.url)
     old = json.loads((copy / "build.json").read_text())["build"]
     assert old in app.page.text_content("#version")
@@ -83,8 +81,7 @@ def test_a_new_build_is_offered_then_taken(make_app, own_server):
 def test_hosted_under_a_sub_path(make_app, own_server):
     _, start = own_server
     srv = start("/tools/digitpad/")
-    app = make_app()
-    app.origin = srv.origin
+    app = make_app(srv.origin)
     app.open(srv.url)
     app.draw(SEVEN)
     app.wait_predictions(1)

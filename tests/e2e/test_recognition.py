@@ -21,8 +21,7 @@ def traced(x, i):
 @pytest.mark.parametrize("backend,count", [("wasm", 100), ("webgl", 50)])
 def test_mnist_digits_drawn_with_the_mouse(make_app, server, mnist_test, backend, count):
     x, y = mnist_test
-    app = make_app()
-    app.origin = server.origin
+    app = make_app(server.origin)
     app.open(server.url, backend=backend)
     assert app.page.text_content("#backend") == backend
     app.page.click("#auto-predict")                  # draw the whole digit, then press Enter
