@@ -12,17 +12,11 @@ sys.path.insert(0, str(ROOT / "py"))
 sys.path.insert(0, str(ROOT))
 
 
-def mnist_dir() -> Path:
-    env = os.environ.get("DIGITPAD_MNIST_DIR")
-    return Path(env) if env else ROOT.parent / "shared" / "data" / "mnist"
-
-
 @pytest.fixture(scope="session")
 def mnist() -> Path:
-    d = mnist_dir()
-    if not (d / "t10k-images-idx3-ubyte.gz").exists():
-        pytest.fail(f"MNIST not found in {d}: set DIGITPAD_MNIST_DIR (tests that need it cannot run)")
-    return d
+    """MNIST from the project's one resolver: found where it is, else downloaded and verified."""
+    from train.data import mnist_dir
+    return mnist_dir()
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ import struct
 import numpy as np
 import pytest
 
-from train.data import DataError, data_dir, load_split, read_idx
+from train.data import DataError, load_split, mnist_dir, read_idx
 
 
 def write_idx(path, magic, shape, data: bytes, gz=True):
@@ -71,9 +71,25 @@ def test_missing_file_says_what_to_do(tmp_path):
         load_split(tmp_path, "train")
 
 
-def test_data_dir_precedence(monkeypatch, tmp_path):
-    monkeypatch.setenv("DIGITPAD_MNIST_DIR", str(tmp_path))
-    assert data_dir("explicit") .name == "explicit"
-    assert data_dir(None) == tmp_path
-    monkeypatch.delenv("DIGITPAD_MNIST_DIR")
-    assert data_dir(None).parts[-2:] == ("data", "mnist")
+def test_mnist_dir_takes_the_first_complete_candidate(monkeypatch, tmp_path, mnist):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("DIGITPAD_MNIST_DIR", str(mnist))
+    assert mnist_dir(empty, fetch_missing=False) == mnist          # an empty --data-dir is passed over
+    monkeypatch.setenv("DIGITPAD_MNIST_DIR", str(empty))
+    monkeypatch.setenv("DIGITPAD_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr("train.data.ROOT", tmp_path / "clone")        # a fresh clone: no ../shared
+    with pytest.raises(DataError, match="fetch-mnist"):
+        mnist_dir(fetch_missing=False)
+
+
+def test_mnist_dir_downloads_into_the_cache_when_nothing_holds_it(monkeypatch, tmp_path, mnist):
+    monkeypatch.delenv("DIGITPAD_MNIST_DIR", raising=False)
+    monkeypatch.setenv("DIGITPAD_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr("train.data.ROOT", tmp_path / "clone")
+    calls = []
+    monkeypatch.setattr("train.fetch.fetch", lambda dest, log=print: calls.append(dest) or
+                        [__import__("shutil").copytree(mnist, dest, dirs_exist_ok=True)])
+    d = mnist_dir(log=lambda *_: None)
+    assert d == tmp_path / "cache" / "mnist" and calls == [d]
+    assert len(load_split(d, "test")[0]) == 10000

@@ -12,9 +12,9 @@ from .data import DataError
 
 
 def cmd_fetch(args) -> None:
-    from .data import data_dir
+    from .data import mnist_dir
     from .fetch import MIRRORS, fetch
-    fetch(data_dir(args.data_dir), mirrors=args.mirror or MIRRORS)
+    fetch(mnist_dir(args.data_dir), mirrors=args.mirror or MIRRORS)
 
 
 def cmd_digits(args) -> None:

@@ -24,13 +24,41 @@ class DataError(ValueError):
     """A data file that is missing or not what it claims to be; the message names the file."""
 
 
-def data_dir(explicit: str | os.PathLike | None = None) -> Path:
-    """--data-dir, else $DIGITPAD_MNIST_DIR, else data/mnist/ in the repo (git-ignored)."""
-    if explicit:
-        return Path(explicit)
+def cache_dir() -> Path:
+    return Path(os.environ.get("DIGITPAD_CACHE") or Path.home() / ".cache" / "digitpad") / "mnist"
+
+
+def candidates(explicit: str | os.PathLike | None = None) -> list[Path]:
+    """Where MNIST may already be, in order: --data-dir, $DIGITPAD_MNIST_DIR, the shared copy
+    beside the checkout (../shared/data/mnist), the download cache."""
+    out = [Path(explicit)] if explicit else []
     if os.environ.get(ENV):
-        return Path(os.environ[ENV])
-    return ROOT / "data" / "mnist"
+        out.append(Path(os.environ[ENV]))
+    return out + [ROOT.parent / "shared" / "data" / "mnist", cache_dir()]
+
+
+def complete(directory: Path) -> bool:
+    return all((directory / f"{stem}.gz").exists() or (directory / stem).exists() for stem in FILES.values())
+
+
+def mnist_dir(explicit: str | os.PathLike | None = None, fetch_missing: bool = True, log=print) -> Path:
+    """The one place that decides where MNIST is (build.py, train/, tests and the bench use it).
+
+    The first candidate holding the four files wins. With none, the files are downloaded and
+    verified (train/fetch.py) into --data-dir when one was given, else into the cache.
+    """
+    for d in candidates(explicit):
+        if complete(d):
+            return d
+    target = Path(explicit) if explicit else cache_dir()
+    if not fetch_missing:
+        raise DataError(f"MNIST not found in {', '.join(map(str, candidates(explicit)))}; "
+                        "run: python -m train fetch-mnist")
+    from .fetch import fetch
+    log(f"MNIST not found here; downloading it into {target}")
+    fetch(target, log=log)
+    return target
+
 
 
 def find(directory: Path, stem: str) -> Path:
@@ -38,7 +66,7 @@ def find(directory: Path, stem: str) -> Path:
         if (directory / name).exists():
             return directory / name
     raise DataError(f"{directory / (stem + '.gz')}: not found (nor {stem} uncompressed). "
-                    f"Pass --data-dir, set ${ENV}, or run: python -m train fetch-mnist")
+                    f"Pass --data-dir, set ${ENV}, or run: python -m train fetch-mnist")  # noqa: E501
 
 
 def read_bytes(path: Path) -> bytes:

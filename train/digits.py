@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from .config import DigitsConfig, resolve
-from .data import data_dir, file_hashes, load_split, to_float
+from .data import file_hashes, mnist_dir, load_split, to_float
 from .evaluate import evaluate_digits
 from .export import command_line, contract, export_onnx, sha256, update_models_json, versions
 from .loop import train_digits
@@ -25,7 +25,7 @@ def run_digits(cfg: DigitsConfig, log=print) -> dict:
         return summary
     models, reports = resolve(cfg.models_dir), resolve(cfg.reports_dir)
     onnx_path = export_onnx(net, models / "digits.onnx")
-    d = data_dir(cfg.data_dir)
+    d = mnist_dir(cfg.data_dir)
     test_x, test_y = load_split(d, "test")
     if cfg.test_limit:
         test_x, test_y = test_x[: cfg.test_limit], test_y[: cfg.test_limit]
@@ -51,7 +51,7 @@ def run_digits(cfg: DigitsConfig, log=print) -> dict:
 
 
 def evaluate_shipped(data: str, models: Path, reports: Path) -> dict:
-    x, y = load_split(data_dir(data), "test")
+    x, y = load_split(mnist_dir(data), "test")
     m = evaluate_digits(models / "digits.onnx", to_float(x), y, reports, None)
     m.pop("confusion")
     return m

@@ -19,7 +19,7 @@ from onnx import numpy_helper
 from digitpad.render import render
 
 from .config import GateConfig, asdict, resolve
-from .data import data_dir, file_hashes, load_split, to_float
+from .data import file_hashes, mnist_dir, load_split, to_float
 from .export import command_line, contract, export_onnx, sha256, update_models_json, versions
 from .gate_eval import plot_roc, plot_worst, rates, threshold_for
 from .loop import predict, seed_everything, split_train_val
@@ -60,7 +60,7 @@ def features(net: DigitNet, x: np.ndarray, batch: int = 1000) -> torch.Tensor:
 
 
 def build_sets(cfg: GateConfig, log) -> dict:
-    d = data_dir(cfg.data_dir)
+    d = mnist_dir(cfg.data_dir)
     images, labels = load_split(d, "train")
     test_x, _ = load_split(d, "test")
     tr, va = split_train_val(len(images), 5000, DIGITS_SEED)
@@ -181,7 +181,7 @@ def run_gate(cfg: GateConfig, log=print) -> dict:
                   "metrics": metrics, "lookalikes_never_negative": LOOKALIKES,
                   "training": {"command": command_line(), "seed": cfg.seed, "from": digit_path.name,
                                "from_sha256": sha256(digit_path), "total_wall_seconds": round(time.perf_counter() - t0, 1),
-                               "data_sha256": file_hashes(data_dir(cfg.data_dir)), "versions": versions(),
+                               "data_sha256": file_hashes(mnist_dir(cfg.data_dir)), "versions": versions(),
                                "config": asdict(cfg)}})
     doc = update_models_json(models, "digit_or_not", entry)
     if "digits" in doc["models"]:   # the page's fallback when the gate cannot load

@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from .augment import augment
 from .config import DigitsConfig, asdict, resolve
-from .data import data_dir, load_split, to_float
+from .data import mnist_dir, load_split, to_float
 from .networks import DigitNet
 
 
@@ -68,7 +68,7 @@ def train_epoch(net, opt, sched, x, y, g, cfg, desc: str) -> float:
 def train_digits(cfg: DigitsConfig, extra: tuple[np.ndarray, np.ndarray] | None = None,
                  log=print) -> tuple[DigitNet, dict]:
     g = seed_everything(cfg.seed, cfg.threads)
-    d = data_dir(cfg.data_dir)
+    d = mnist_dir(cfg.data_dir)
     images, labels = load_split(d, "train")
     test_x, test_y = load_split(d, "test")
     if cfg.test_limit:
