@@ -88,8 +88,8 @@ def cmd_test(args) -> None:
     ensure_apt()
     py = ensure_venv()
     cmd_build(args)
-    env = {**os.environ, "DIGITPAD_MNIST_DIR": os.environ.get("DIGITPAD_MNIST_DIR") or str(ROOT.parent / "shared/data/mnist")}
-    r = subprocess.run([str(py), "-m", "pytest", *args.pytest_args], cwd=ROOT, env=env)
+    # MNIST: the tests find it (or download and verify it) through train.data.mnist_dir
+    r = subprocess.run([str(py), "-m", "pytest", *args.pytest_args], cwd=ROOT)
     sys.exit(r.returncode)
 
 

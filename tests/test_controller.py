@@ -1,11 +1,8 @@
-"""Controller and action dispatch, with a fake classifier whose answer we control."""
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
+"""Controller and action steps, with fake networks whose answer we control."""
 import numpy as np
 import pytest
 
-from digitpad.actions import dispatch
+from digitpad.actions import handle
 from digitpad.controller import SWEEP_STEPS, Controller
 
 
@@ -16,73 +13,110 @@ class Fake:
     def digits(self, batch):
         return np.tile(np.eye(10, dtype=np.float32)[self.digit] * 0.9 + 0.01, (len(batch), 1))
 
-    async def classify(self, batch):
+    def __call__(self, batch):
         self.batches.append(batch)
         gate = None if self.p_digit is None else np.tile(np.array([1 - self.p_digit, self.p_digit], np.float32),
                                                           (len(batch), 1))
         return self.digits(batch), gate
 
 
-def act(c, clf, action, payload=None):
-    # a thread of its own: Playwright's sync API keeps an event loop running in the main thread
-    # once the browser tests have started, and asyncio.run() refuses to nest in it
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, dispatch(c, clf, action, payload)).result()
+def act(c, nets, action, payload=None):
+    """One action as the page runs it: the step, the networks on its batch, the reply."""
+    step = handle(c, action, payload)
+    if step.batch is None:
+        return step.complete()
+    assert nets is not None, f"{action} asked for the networks"
+    return step.complete(*nets(step.batch))
+
+
+def view(reply):
+    return reply["view"]
 
 
 LINE = {"points": [[140, 60], [140, 220]]}
 
 
+def manual() -> Controller:
+    """A controller with "predict when a stroke ends" off: changes do not ask the networks."""
+    c = Controller()
+    act(c, None, "set", {"name": "auto_predict", "value": False})
+    return c
+
+
+def points(reply):
+    return [s.points.tolist() for s in reply["strokes"]]
+
+
 def test_empty_pad_is_never_predicted():
     c, f = Controller(), Fake()
-    v = act(c, f, "predict")
-    assert v["verdict"] == "empty" and f.batches == []
+    assert view(act(c, f, "predict"))["verdict"] == "empty" and f.batches == []
+
+
+def test_a_stroke_is_one_step_with_its_prediction():
+    c, f = Controller(), Fake()
+    r = act(c, f, "stroke", LINE)
+    assert r["can_undo"] and not r["empty"] and "strokes" not in r    # the page painted it already
+    assert view(r)["digit"] == 3 and view(r)["verdict"] == "accepted"
+    assert f.batches[0].shape == (1, 1, 28, 28) and f.batches[0].dtype == np.float32
 
 
 def test_stroke_predict_undo_clear():
-    c, f = Controller(), Fake()
-    s = act(c, f, "stroke", LINE)
-    assert len(s["strokes"]) == 1 and s["can_undo"]
-    v = act(c, f, "predict")
-    assert v["digit"] == 3 and v["verdict"] == "accepted"
-    assert f.batches[0].shape == (1, 1, 28, 28) and f.batches[0].dtype == np.float32
+    c, f = manual(), Fake()
+    r = act(c, f, "stroke", LINE)
+    assert "view" not in r and f.batches == []
+    assert view(act(c, f, "predict"))["digit"] == 3
     assert act(c, f, "clear")["empty"]
     assert len(act(c, f, "undo")["strokes"]) == 1     # clearing can be undone: nothing is lost
     assert act(c, f, "undo")["empty"]
 
 
+def test_the_pages_flat_typed_array_of_points_is_taken():
+    c = manual()
+    flat = memoryview(np.array([140, 60, 140, 220], np.float32))
+    act(c, None, "stroke", {"points": flat})
+    assert c.drawing.strokes[0].points.tolist() == [[140, 60], [140, 220]]
+    assert "pairs" in act(c, None, "stroke", {"points": memoryview(np.ones(3, np.float32))})["error"]
+
+
 def test_gate_rejects():
-    c = Controller()
+    c = manual()
     act(c, None, "stroke", LINE)
-    assert act(c, Fake(p_digit=0.1), "predict")["verdict"] == "rejected"
+    assert view(act(c, Fake(p_digit=0.1), "predict"))["verdict"] == "rejected"
 
 
 def test_two_symbols_are_multiple():
-    c = Controller()
+    c = manual()
     act(c, None, "stroke", {"points": [[50, 80], [50, 200]]})
     act(c, None, "stroke", {"points": [[230, 80], [230, 200]]})
-    assert act(c, Fake(), "predict")["verdict"] == "multiple"
+    assert view(act(c, Fake(), "predict"))["verdict"] == "multiple"
 
 
 def test_transforms_change_strokes_and_are_undoable():
-    c = Controller()
+    c = manual()
     act(c, None, "stroke", LINE)
-    before = act(c, None, "state")["strokes"]
+    before = points(act(c, None, "state"))
     for a, p in [("move", {"dx": 1, "dy": 0}), ("zoom", {"direction": 1}), ("rotate", {"degrees": 10}),
                  ("normalize", {})]:
         after = act(c, None, a, p)
-        assert after["strokes"] != before, a
-        assert act(c, None, "undo")["strokes"] == before
+        assert points(after) != before, a
+        assert points(act(c, None, "undo")) == before
+
+
+def test_transforms_predict_when_auto_predict_is_on():
+    c, f = Controller(), Fake()
+    act(c, f, "stroke", LINE)
+    r = act(c, f, "rotate", {"degrees": 10})
+    assert len(r["strokes"]) == 1 and view(r)["digit"] == 3 and len(f.batches) == 2
 
 
 def test_normalize_returns_bbox():
-    c = Controller()
+    c = manual()
     act(c, None, "stroke", LINE)
     assert len(act(c, None, "normalize")["bbox"]) == 4
 
 
 def test_normalize_setting_changes_the_model_input():
-    c = Controller()
+    c = manual()
     act(c, None, "stroke", {"points": [[20, 20], [20, 60]]})
     on = c.model_input()
     act(c, None, "set", {"name": "normalize", "value": False})
@@ -91,7 +125,7 @@ def test_normalize_setting_changes_the_model_input():
 
 
 def test_sweep_batches_36_rotations():
-    c, f = Controller(), Fake()
+    c, f = manual(), Fake()
     act(c, None, "stroke", {"points": [[100, 60], [180, 60], [120, 220]]})
     r = act(c, f, "sweep")
     assert len(r["sweep"]) == SWEEP_STEPS and f.batches[-1].shape == (SWEEP_STEPS, 1, 28, 28)
@@ -104,20 +138,28 @@ def test_sweep_on_empty_pad_explains():
 
 
 @pytest.mark.parametrize("action,payload", [
-    ("stroke", {"points": [[1, 2, 3]]}), ("stroke", {"points": []}), ("set", {"name": "pen_width", "value": 999}),
-    ("set", {"name": "nope", "value": 1}), ("zoom", {"direction": "x"}), ("teleport", {})])
+    ("stroke", {"points": [[1, 2, 3]]}), ("stroke", {"points": []}), ("stroke", {"points": LINE["points"], "width": "x"}),
+    ("set", {"name": "pen_width", "value": 999}), ("set", {"name": 3}), ("zoom", {"direction": "x"}),
+    ("zoom", {"direction": 7}), ("move", {"dx": float("nan")}), ("sample", {"label": None}), ("teleport", {})])
 def test_bad_actions_give_messages_and_keep_state(action, payload):
-    c = Controller()
+    c = manual()
     act(c, None, "stroke", LINE)
     r = act(c, None, action, payload)
     assert r["error"]
     assert len(c.drawing.strokes) == 1
 
 
+def test_programming_errors_are_not_turned_into_user_messages(monkeypatch):
+    c = manual()
+    monkeypatch.setattr(c, "undo", lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        act(c, None, "undo")
+
+
 def test_without_a_gate_the_digit_confidence_decides():
-    c = Controller()
+    c = manual()
     act(c, None, "stroke", LINE)
-    v = act(c, Fake(p_digit=None), "predict")
+    v = view(act(c, Fake(p_digit=None), "predict"))
     assert v["verdict"] == "accepted" and v["gate"] is False and v["digit_share"] == pytest.approx(0.91)
 
 
@@ -125,6 +167,7 @@ def test_broken_model_output_is_reported():
     class Broken(Fake):
         def digits(self, batch):
             return np.full((len(batch), 10), np.nan, np.float32)
-    c = Controller()
+    c = manual()
     act(c, None, "stroke", LINE)
-    assert "corrupt" in act(c, Broken(), "predict")["error"]
+    r = act(c, Broken(), "predict")
+    assert "corrupt" in r["error"] and "view" not in r and len(c.drawing.strokes) == 1

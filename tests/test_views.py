@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from digitpad.classify import (Thresholds, check_probabilities, empty_view, image_bytes, prediction_view,
+from digitpad.views import (Thresholds, check_probabilities, empty_view, image_bytes, prediction_view,
                                sweep_view, top3, verdict)
 
 

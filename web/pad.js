@@ -1,5 +1,6 @@
 // The drawing pad: pointer capture (mouse, touch, pen) and painting strokes in pad units.
-// Painting happens here at once, so drawing never waits for Python.
+// Painting happens here at once, so drawing never waits for Python. A stroke's points are a flat
+// Float32Array [x0, y0, x1, y1, ...]: that is what crosses to the worker and back.
 export const PAD = 280;   // must match digitpad.strokes.PAD
 const INK = "#10151c", PAPER = "#ffffff";
 
@@ -8,10 +9,12 @@ export class Pad {
     this.canvas = canvas;
     this.ctx = canvas.getContext("2d");
     this.onStroke = onStroke;
-    this.strokes = [];      // what Python holds (or will, once ready)
+    this.strokes = [];      // {points: Float32Array, tool, width}: what Python holds (or will)
     this.current = null;
     this.tool = "pen";
     this.width = 18;
+    this.angle = 0;         // the sweep's replay turns the view, never the strokes
+    this.overlay = null;    // paint(ctx, k) drawn on top (the Normalize box, the explanation)
     this.resize();
     new ResizeObserver(() => this.resize()).observe(canvas);
     canvas.addEventListener("pointerdown", (e) => this.down(e));
@@ -29,8 +32,7 @@ export class Pad {
     }
   }
 
-  toPad(e) {
-    const r = this.canvas.getBoundingClientRect();
+  toPad(e, r) {
     return [((e.clientX - r.left) / r.width) * PAD, ((e.clientY - r.top) / r.height) * PAD];
   }
 
@@ -38,47 +40,53 @@ export class Pad {
     if (e.button !== undefined && e.button > 0) return;
     e.preventDefault();
     this.canvas.setPointerCapture(e.pointerId);
-    this.current = { points: [this.toPad(e)], tool: this.tool, width: this.width, id: e.pointerId };
-    this.paint();
+    this.rect = this.canvas.getBoundingClientRect();
+    this.current = { xy: [...this.toPad(e, this.rect)], tool: this.tool, width: this.width, id: e.pointerId };
+    this.onStart?.();
+    this.paintTail(0);
   }
 
   move(e) {
     if (!this.current || e.pointerId !== this.current.id) return;
     const events = e.getCoalescedEvents ? e.getCoalescedEvents() : [e];
-    for (const ev of events.length ? events : [e]) this.current.points.push(this.toPad(ev));
-    this.paint();
+    const from = this.current.xy.length - 2;
+    for (const ev of events.length ? events : [e]) this.current.xy.push(...this.toPad(ev, this.rect));
+    this.paintTail(from);
   }
 
   up(e) {
     if (!this.current || e.pointerId !== this.current.id) return;
-    const s = this.current;
+    const { xy, tool, width } = this.current;
     this.current = null;
-    delete s.id;
-    this.strokes.push(s);
-    this.paint();
-    this.onStroke(s);
+    const stroke = { points: Float32Array.from(xy), tool, width };
+    this.strokes.push(stroke);
+    this.onStroke(stroke, e.timeStamp);
   }
 
   setStrokes(strokes) { this.strokes = strokes; this.paint(); }
 
-  paint(angle = 0, bbox = null) {
+  // While drawing, only the new segments are painted: a long stroke never repaints the pad.
+  paintTail(from) {
+    const { ctx, canvas } = this, s = this.current, k = canvas.width / PAD;
+    if (this.angle) { this.paint(); return; }
+    ctx.setTransform(k, 0, 0, k, 0, 0);
+    drawStroke(ctx, { points: s.xy.slice(Math.max(from, 0)), tool: s.tool, width: s.width });
+  }
+
+  paint() {
     const { ctx, canvas } = this;
     const k = canvas.width / PAD;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.fillStyle = PAPER;
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     ctx.setTransform(k, 0, 0, k, 0, 0);
-    if (angle) {
+    if (this.angle) {
       const [cx, cy] = centre(this.strokes);
-      ctx.translate(cx, cy); ctx.rotate((angle * Math.PI) / 180); ctx.translate(-cx, -cy);
+      ctx.translate(cx, cy); ctx.rotate((this.angle * Math.PI) / 180); ctx.translate(-cx, -cy);
     }
-    for (const s of this.current ? [...this.strokes, this.current] : this.strokes) drawStroke(ctx, s);
-    if (bbox) {
-      ctx.setTransform(k, 0, 0, k, 0, 0);
-      ctx.strokeStyle = "#d9480f"; ctx.lineWidth = 2; ctx.setLineDash([6, 4]);
-      ctx.strokeRect(bbox[0], bbox[1], bbox[2] - bbox[0], bbox[3] - bbox[1]);
-      ctx.setLineDash([]);
-    }
+    for (const s of this.strokes) drawStroke(ctx, s);
+    if (this.current) drawStroke(ctx, { points: this.current.xy, tool: this.current.tool, width: this.current.width });
+    if (this.overlay) { ctx.setTransform(k, 0, 0, k, 0, 0); this.overlay(ctx); }
   }
 }
 
@@ -86,20 +94,24 @@ function drawStroke(ctx, s) {
   ctx.strokeStyle = ctx.fillStyle = s.tool === "eraser" ? PAPER : INK;
   ctx.lineWidth = s.width; ctx.lineCap = "round"; ctx.lineJoin = "round";
   const p = s.points;
-  if (p.length === 1) {
-    ctx.beginPath(); ctx.arc(p[0][0], p[0][1], s.width / 2, 0, 2 * Math.PI); ctx.fill();
+  if (p.length === 2) {
+    ctx.beginPath(); ctx.arc(p[0], p[1], s.width / 2, 0, 2 * Math.PI); ctx.fill();
     return;
   }
-  ctx.beginPath(); ctx.moveTo(p[0][0], p[0][1]);
-  for (let i = 1; i < p.length; i++) ctx.lineTo(p[i][0], p[i][1]);
+  ctx.beginPath(); ctx.moveTo(p[0], p[1]);
+  for (let i = 2; i < p.length; i += 2) ctx.lineTo(p[i], p[i + 1]);
   ctx.stroke();
 }
 
 // Centre of the pen strokes' box: the same pivot digitpad.transforms uses.
 export function centre(strokes) {
   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const s of strokes) if (s.tool !== "eraser") for (const [x, y] of s.points) {
-    x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y);
+  for (const s of strokes) {
+    if (s.tool === "eraser") continue;
+    const p = s.points;
+    for (let i = 0; i < p.length; i += 2) {
+      x0 = Math.min(x0, p[i]); x1 = Math.max(x1, p[i]); y0 = Math.min(y0, p[i + 1]); y1 = Math.max(y1, p[i + 1]);
+    }
   }
   return x0 === Infinity ? [PAD / 2, PAD / 2] : [(x0 + x1) / 2, (y0 + y1) / 2];
 }

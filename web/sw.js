@@ -1,24 +1,28 @@
 // Service worker: precache this build's files (the list is baked in by build.py), serve them
 // offline, and never mix files of two builds: each build has its own cache.
-// The ORT wasm binary (14 MB) is cached when first used, not precached: the page waits for this
-// worker's control before it loads anything, so that first use passes through here.
+// The backend's runtime files (the 14 MB ORT wasm binary, the fallback models) are not
+// precached: the page asks for the ones it used ("cache-runtime"), and a controlled page's
+// first use of one is cached on its way through.
 const SCOPE = new URL("./", self.location).href;
-const M = __PRECACHE__;   // written by build.py: {build, files: [[path, sha256]], runtime}
+const M = __PRECACHE__;   // written by build.py: {build, files: [[path, sha256]], runtime: [[path, sha256]]}
 const CACHE = `digitpad-${M.build}`;
+const RUNTIME = new Map(M.runtime);
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    // Revalidate (a 304 costs no download), then check every file against this build's hash:
-    // a stale copy from an HTTP cache is fetched again, so two builds are never mixed.
-    await Promise.all(M.files.map(async ([path, sha]) => {
-      let res = await fetch(path, { cache: "no-cache" });
-      if (res.ok && (await hash(res.clone())) !== sha) res = await fetch(path, { cache: "reload" });
-      if (!res.ok || (await hash(res.clone())) !== sha) throw new Error(`${path} does not match build ${M.build}`);
-      await cache.put(path, res);
-    }));
+    await Promise.all(M.files.map(([path, sha]) => keep(cache, path, sha)));
   })());
 });
+
+// Revalidate (a 304 costs no download), then check the body against this build's hash: a stale
+// copy from an HTTP cache is fetched again, so two builds are never mixed.
+async function keep(cache, path, sha) {
+  let res = await fetch(path, { cache: "no-cache" });
+  if (res.ok && (await hash(res.clone())) !== sha) res = await fetch(path, { cache: "reload" });
+  if (!res.ok || (await hash(res.clone())) !== sha) throw new Error(`${path} does not match build ${M.build}`);
+  await cache.put(path, res);
+}
 
 async function hash(res) {
   const d = await crypto.subtle.digest("SHA-256", await res.arrayBuffer());
@@ -37,6 +41,20 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("message", (event) => {
   const type = event.data && event.data.type;
   if (type === "skip-waiting") self.skipWaiting();
+  if (type === "cache-runtime") {
+    const reply = event.ports[0];
+    event.waitUntil((async () => {
+      try {
+        const cache = await caches.open(CACHE);
+        for (const path of event.data.files || []) {
+          if (RUNTIME.has(path) && !(await cache.match(path))) await keep(cache, path, RUNTIME.get(path));
+        }
+        reply.postMessage({ ok: true });
+      } catch (e) {
+        reply.postMessage({ ok: false, error: String(e.message || e) });
+      }
+    })());
+  }
 });
 
 self.addEventListener("fetch", (event) => {
@@ -50,7 +68,7 @@ self.addEventListener("fetch", (event) => {
     const hit = await cache.match(key, { ignoreSearch: true });
     if (hit) return hit;
     const res = await fetch(req);
-    if (res.ok && M.runtime.some((p) => path === p)) await cache.put(key, res.clone());
+    if (res.ok && RUNTIME.has(path)) await cache.put(key, res.clone());
     return res;
   })());
 });

@@ -3,6 +3,17 @@ const $ = (id) => document.getElementById(id);
 const COLORS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#1f78b4", "#b15928", "#444"];
 const VERDICT_TEXT = { accepted: "Accepted", rejected: "Rejected", multiple: "More than one symbol", empty: "Draw a digit" };
 
+// Base64 of raw bytes (images, float32 stroke points), as digitpad.browser sends them.
+export function bytes(b64) {
+  const s = atob(b64), out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+export function decodeStrokes(strokes) {
+  return strokes.map((s) => ({ tool: s.tool, width: s.width, points: new Float32Array(bytes(s.points).buffer) }));
+}
+
 export function buildProbabilities() {
   const ul = $("probabilities");
   for (let d = 0; d < 10; d++) {
@@ -39,15 +50,15 @@ export function showPrediction(v) {
     li.dataset.digit = String(t.digit);
     return li;
   }));
-  paintEye(v.image);
+  paintEye(v.image ? bytes(v.image) : null);
   $("message").textContent = v.message || "";
 }
 
-export function paintEye(bytes) {
+export function paintEye(px) {
   const c = $("eye"), ctx = c.getContext("2d");
   const img = ctx.createImageData(28, 28);
   for (let i = 0; i < 784; i++) {
-    const g = bytes ? bytes[i] : 0;
+    const g = px ? px[i] : 0;
     img.data.set([g, g, g, 255], i * 4);
   }
   ctx.putImageData(img, 0, 0);

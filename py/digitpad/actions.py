@@ -1,53 +1,96 @@
-"""The page's action names mapped onto the controller, with errors turned into messages.
+"""The page's actions by name: payload checks, then the controller. Every action is one Step.
 
-The page sends ``(action, payload)``; the answer is always a dict, with ``"error"`` set when the
-action could not be done (the state is then unchanged, so nothing the user drew is lost).
+The page sends ``(action, payload)``. A payload that is not what the action takes is refused
+with a UserError whose message the page shows; the state is then unchanged, so nothing the person
+drew is lost.
 """
 from __future__ import annotations
 
+import math
+
+import numpy as np
+
 from . import samples
-from .controller import Controller
-from .strokes import StrokeError
+from .controller import Controller, Step
+from .errors import UserError
 
 
-async def dispatch(c: Controller, classifier, action: str, payload: dict | None) -> dict:
-    p = payload or {}
+class ActionError(UserError):
+    pass
+
+
+def _number(p: dict, name: str, default: float) -> float:
+    v = p.get(name, default)
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        raise ActionError(f"{name} must be a finite number, got {v!r}")
+    return float(v)
+
+
+def _text(p: dict, name: str) -> str:
+    v = p.get(name)
+    if not isinstance(v, str):
+        raise ActionError(f"{name} must be text")
+    return v
+
+
+def _points(p: dict):
+    """[[x, y], ...], or the page's flat typed array [x0, y0, x1, y1, ...] (a memoryview here)."""
+    pts = p.get("points", [])
+    if isinstance(pts, memoryview):
+        flat = np.asarray(pts, dtype=np.float64)
+        if flat.ndim != 1 or len(flat) % 2:
+            raise ActionError("stroke points must come in x, y pairs")
+        return flat.reshape(-1, 2)
+    return pts
+
+
+def _stroke(c: Controller, p: dict) -> Step:
+    return c.then_predict(c.add_stroke(_points(p), p.get("tool", "pen"), _number(p, "width", 18)))
+
+
+def _zoom(c: Controller, p: dict) -> Step:
+    direction = _number(p, "direction", 1)
+    if direction not in (-1, 1):
+        raise ActionError(f"zoom direction must be 1 or -1, got {direction!r}")
+    return c.then_predict(c.zoom(int(direction)))
+
+
+def _set(c: Controller, p: dict) -> Step:
+    name = _text(p, "name")
+    reply = c.set(name, p.get("value"))
+    return c.then_predict(reply) if name == "normalize" else Step(reply)
+
+
+def _import(c: Controller, p: dict) -> Step:
+    stored = samples.parse(p.get("stored") or samples.dump([]))
+    merged, added = samples.merge(stored, samples.parse(_text(p, "text")))
+    return Step({"samples": samples.dump(merged), "added": added, "counts": samples.counts(merged)})
+
+
+ACTIONS = {
+    "stroke": _stroke,
+    "undo": lambda c, p: c.then_predict(c.undo()),
+    "clear": lambda c, p: c.then_predict(c.clear()),
+    "move": lambda c, p: c.then_predict(c.move(_number(p, "dx", 0), _number(p, "dy", 0))),
+    "zoom": _zoom,
+    "rotate": lambda c, p: c.then_predict(c.rotate(_number(p, "degrees", 10))),
+    "normalize": lambda c, p: c.then_predict(c.normalize_pad()),
+    "set": _set,
+    "state": lambda c, p: Step(c.state()),
+    "predict": lambda c, p: c.predict(),
+    "sweep": lambda c, p: c.sweep(),
+    "sample": lambda c, p: Step({"sample": samples.make_sample(c.drawing, c.model_input(), _text(p, "label"))}),
+    "import_samples": _import,
+    "count_samples": lambda c, p: Step({"counts": samples.counts(samples.parse(p.get("stored") or samples.dump([])))}),
+}
+
+
+def handle(c: Controller, action: str, payload: dict | None) -> Step:
+    """The step for one action; a UserError becomes a reply with ``error`` and changes nothing."""
+    fn = ACTIONS.get(action)
     try:
-        if action == "stroke":
-            return c.add_stroke(p.get("points", []), p.get("tool"), p.get("width"))
-        if action == "undo":
-            return c.undo()
-        if action == "clear":
-            return c.clear()
-        if action == "load":
-            return c.load(p.get("strokes", []))
-        if action == "move":
-            return c.move(float(p.get("dx", 0)), float(p.get("dy", 0)))
-        if action == "zoom":
-            return c.zoom(int(p.get("direction", 1)))
-        if action == "rotate":
-            return c.rotate(float(p.get("degrees", 10)))
-        if action == "normalize":
-            return c.normalize_pad()
-        if action == "set":
-            return c.set(str(p.get("name")), p.get("value"))
-        if action == "state":
-            return c.state()
-        if action == "predict":
-            return await c.predict(classifier)
-        if action == "sweep":
-            return await c.sweep(classifier)
-        if action == "image":
-            img = c.model_input()
-            return {"image": None if img is None else img.astype("float32").tobytes()}
-        if action == "sample":
-            return {"sample": samples.make_sample(c.drawing, c.model_input(), str(p.get("label")))}
-        if action == "import_samples":
-            stored = samples.parse(p.get("stored") or samples.dump([]))
-            merged, added = samples.merge(stored, samples.parse(p.get("text")))
-            return {"samples": samples.dump(merged), "added": added, "counts": samples.counts(merged)}
-        if action == "count_samples":
-            return {"counts": samples.counts(samples.parse(p.get("stored") or samples.dump([])))}
-        return {"error": f"unknown action {action!r}"}
-    except (StrokeError, ValueError, TypeError) as e:
-        return {"error": str(e)}
+        if fn is None:
+            raise ActionError(f"unknown action {action!r}")
+        return fn(c, payload or {})
+    except UserError as e:
+        return Step({"error": str(e)})

@@ -1,53 +1,84 @@
 """The only module that touches the browser (``js``/``pyodide``): FFI conversions, nothing else.
 
-The worker's JavaScript passes in ``classify(Uint8Array, n, with_gate) -> Promise<[Float32Array,
-Float32Array | null]>``, which runs the onnxruntime-web sessions; everything else is
-:mod:`digitpad.actions`.
+The worker's JavaScript calls, for every action, ``begin(action, payload)`` and, after running the
+networks on the batch it returned (if any), ``end(digits, gate)``. Both are plain synchronous
+calls: no Python event loop runs between them. Data crosses as typed arrays (points in, the batch
+out, probabilities in) and one JSON string out; images and stroke points inside it are base64 of
+their raw bytes, which both sides encode and decode in C.
 """
 from __future__ import annotations
 
+import base64
 import json
 
-import js  # noqa: F401  (the binding this module exists for)
 import numpy as np
 from pyodide.ffi import to_js
 
-from .actions import dispatch
-from .classify import Thresholds
-from .controller import Controller
+from .actions import handle
+from .controller import Controller, Step
+from .strokes import Stroke
+from .views import Thresholds
 
 
-class OrtWebClassifier:
-    def __init__(self, run_models, has_gate: bool):
-        self._run_models = run_models
-        self.has_gate = bool(has_gate)
+def _wire(obj):
+    if isinstance(obj, Stroke):
+        return {"tool": obj.tool, "width": obj.width,
+                "points": base64.b64encode(obj.points.astype(np.float32).tobytes()).decode()}
+    if isinstance(obj, bytes):
+        return base64.b64encode(obj).decode()
+    if isinstance(obj, np.generic):
+        return obj.item()
+    raise TypeError(f"{type(obj).__name__} cannot be sent to the page")
 
-    async def classify(self, batch: np.ndarray):
-        data = np.ascontiguousarray(batch, dtype=np.float32)
-        digits, gate = await self._run_models(to_js(data.tobytes()), len(data), self.has_gate)
-        as_array = lambda out: np.frombuffer(out.to_bytes(), dtype=np.float32)  # noqa: E731
-        return as_array(digits), (as_array(gate) if gate is not None else None)
+
+def _array(js_buffer) -> np.ndarray | None:
+    return None if js_buffer is None else np.asarray(js_buffer.to_py(), dtype=np.float32)
 
 
 class App:
-    def __init__(self, run_models, models_json: str, has_gate: bool):
+    def __init__(self, models_json: str):
         self.controller = Controller(Thresholds.from_models_json(json.loads(models_json or "{}")))
-        self.classifier = OrtWebClassifier(run_models, has_gate)
+        self.step: Step | None = None
 
-    async def handle(self, action: str, payload=None):
-        p = payload.to_py() if hasattr(payload, "to_py") else payload
-        out = await dispatch(self.controller, self.classifier, str(action), p)
-        return to_js(out, dict_converter=js.Object.fromEntries)
+    def begin(self, action: str, payload=None):
+        """Do the action; return the batch to classify (a Float32Array) or None."""
+        p = payload.to_py() if hasattr(payload, "to_py") else (payload or {})
+        self.step = handle(self.controller, str(action), p)
+        return None if self.step.batch is None else to_js(np.ascontiguousarray(self.step.batch).ravel())
 
-
-def warm_up() -> None:
-    """Render and count once, so the first real stroke does not pay for lazy imports."""
-    from .render import render
-    from .strokes import make_stroke
-    from .symbols import count_symbols
-    s = [make_stroke([[100, 100], [180, 180]])]
-    render(s), render(s, normalize=False), count_symbols(s)
+    def end(self, digits=None, gate=None) -> str:
+        """The reply for the action begun last, as JSON, given the networks' outputs."""
+        step, self.step = self.step, None
+        return json.dumps(step.complete(_array(digits), _array(gate)), default=_wire, separators=(",", ":"))
 
 
-def create_app(run_models, models_json: str, has_gate: bool) -> App:
-    return App(run_models, models_json, has_gate)
+def compiled_from_source() -> list[str]:
+    """Modules this Python compiled from .py source instead of loading a .pyc (the build
+    precompiles everything; tests/e2e/test_python_bundle.py checks this stays empty)."""
+    import os
+    import sys
+    out = []
+    for name, m in list(sys.modules.items()):
+        path = getattr(m, "__file__", None) or ""
+        frozen = getattr(getattr(m, "__spec__", None), "origin", None) == "frozen"   # built into the binary
+        if path.endswith(".py") and not frozen and not os.path.exists(getattr(m, "__cached__", None) or ""):
+            out.append(name)
+    return sorted(out)
+
+
+def warm_up(app: App) -> None:
+    """One stroke, prediction and undo with made-up outputs, so the first real stroke pays for
+    no first-call costs (lazy imports, Pillow's first draw). The drawing is left empty."""
+    app.begin("stroke", {"points": [[100.0, 100.0], [180.0, 180.0], [120.0, 200.0]]})
+    probs = np.full(10, 0.1, np.float32)
+    app.step.complete(probs, np.array([0.5, 0.5], np.float32))
+    app.controller.sweep_inputs(2)
+    app.begin("clear", {})
+    app.controller.history.clear()
+    app.step = None
+
+
+def create_app(models_json: str) -> App:
+    app = App(models_json)
+    warm_up(app)
+    return app

@@ -11,6 +11,7 @@ import json
 
 import numpy as np
 
+from .errors import UserError
 from .strokes import Drawing, StrokeError
 
 FORMAT, VERSION = "digitpad-samples", 1
@@ -18,7 +19,7 @@ LABELS = [str(d) for d in range(10)] + ["not-digit"]
 MAX_SAMPLES = 20000
 
 
-class SampleError(ValueError):
+class SampleError(UserError):
     """A sample file that is not ours or is damaged; nothing already stored is touched."""
 
 

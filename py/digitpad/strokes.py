@@ -6,17 +6,24 @@ drawing means the same thing on a phone and on a laptop.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
+
+from .errors import UserError
 
 PAD = 280.0               # logical side of the pad (10 units per MNIST pixel with normalization off)
 DEFAULT_PEN_WIDTH = 18.0  # pad units: 1.8 px at 28x28, close to MNIST's pen with normalization off
 MAX_COORD = 1e6           # coordinates beyond this are nonsense from a broken event, not a drawing
 MAX_POINTS = 20000        # per stroke; longer strokes are thinned, never rejected
+# A stroke from the pad keeps the points that change its shape by more than this share of its own
+# size: at most 1/20 of an output pixel once normalization fits it into 20x20, so the network's
+# input does not change, while the work per stroke follows the shape, not the pointer events.
+SIMPLIFY = 0.0025
 PEN, ERASER = "pen", "eraser"
 
 
-class StrokeError(ValueError):
+class StrokeError(UserError):
     """A stroke that cannot be drawn; the message is shown to the user as is."""
 
 
@@ -32,6 +39,12 @@ class Stroke:
 
     def copy(self, points: np.ndarray | None = None) -> "Stroke":
         return Stroke(self.points.copy() if points is None else points, self.tool, self.width)
+
+    @cached_property
+    def box(self) -> tuple[float, float, float, float]:
+        """(x0, y0, x1, y1) of the centre line; strokes never change, so this is computed once."""
+        lo, hi = self.points.min(axis=0), self.points.max(axis=0)
+        return float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
 
     def to_json(self) -> dict:
         # full precision: an exported sample must render exactly as it did in the page
@@ -70,6 +83,41 @@ def make_stroke(points, tool: str = PEN, width: float = DEFAULT_PEN_WIDTH) -> St
     return Stroke(arr, tool, width)
 
 
+def simplify(points: np.ndarray, tolerance: float) -> np.ndarray:
+    """Ramer-Douglas-Peucker: the fewest points whose polyline stays within `tolerance`."""
+    n = len(points)
+    if n < 3 or tolerance <= 0:
+        return points
+    keep = np.zeros(n, bool)
+    keep[0] = keep[-1] = True
+    todo = [(0, n - 1)]
+    while todo:
+        i, j = todo.pop()
+        if j - i < 2:
+            continue
+        a, d = points[i], points[j] - points[i]
+        rel = points[i + 1:j] - a
+        length = float(np.hypot(d[0], d[1]))
+        dist = (np.abs(d[0] * rel[:, 1] - d[1] * rel[:, 0]) / length if length > 0
+                else np.hypot(rel[:, 0], rel[:, 1]))
+        k = int(np.argmax(dist))
+        if dist[k] > tolerance:
+            m = i + 1 + k
+            keep[m] = True
+            todo += [(i, m), (m, j)]
+    return points[keep]
+
+
+def simplified(s: Stroke, share: float = SIMPLIFY, short: int = 32) -> Stroke:
+    """The stroke with only the points its shape needs (see SIMPLIFY); short strokes as they are
+    (simplifying them would cost more than drawing their few points)."""
+    if len(s.points) <= short:
+        return s
+    x0, y0, x1, y1 = s.box
+    pts = simplify(s.points, share * max(x1 - x0, y1 - y0))
+    return s if len(pts) == len(s.points) else Stroke(pts, s.tool, s.width)
+
+
 @dataclass
 class Drawing:
     """The strokes on the pad, oldest first."""
@@ -105,14 +153,8 @@ class Drawing:
 
 def ink_bbox(strokes: list[Stroke], pad_by_width: bool = False) -> tuple[float, float, float, float] | None:
     """(x0, y0, x1, y1) of the pen strokes' points; with pad_by_width, of their ink."""
-    boxes = []
-    for s in strokes:
-        if not s.is_pen:
-            continue
-        r = s.width / 2 if pad_by_width else 0.0
-        lo, hi = s.points.min(axis=0) - r, s.points.max(axis=0) + r
-        boxes.append((*lo, *hi))
+    boxes = [(s.box, s.width / 2 if pad_by_width else 0.0) for s in strokes if s.is_pen]
     if not boxes:
         return None
-    b = np.array(boxes)
-    return float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 2].max()), float(b[:, 3].max())
+    return (min(b[0] - r for b, r in boxes), min(b[1] - r for b, r in boxes),
+            max(b[2] + r for b, r in boxes), max(b[3] + r for b, r in boxes))

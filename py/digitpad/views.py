@@ -1,16 +1,17 @@
-"""From probabilities to what the page shows: digit, top 3, verdict.
+"""From the networks' outputs to what the page shows: checks, verdict, top 3, view models.
 
-A classifier is anything with ``async classify(batch) -> (digits [n,10], gate [n,2] or None)``
-(gate index 1 = digit; None when there is no gate model). One call per prediction: in the page
-each call crosses from Python to JavaScript and back. The page's adapter runs onnxruntime-web;
-tests use onnxruntime in CPython. The thresholds come from models.json, where the training
-run that produced the gate measured them.
+The networks run outside Python (onnxruntime-web in the page, onnxruntime in tests): a
+controller step hands out a batch, and gets back ``digits`` [n,10] and ``gate`` [n,2] or None
+(gate index 1 = digit; None when there is no gate model). The thresholds come from models.json,
+where the training run that produced the gate measured them.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+
+from .errors import UserError
 
 EMPTY, ACCEPTED, REJECTED, MULTIPLE = "empty", "accepted", "rejected", "multiple"
 # Without a gate model, fall back to the digit net's own confidence (the max-softmax baseline).
@@ -31,14 +32,19 @@ class Thresholds:
         return cls(float(gate), float(base))
 
 
+class ModelOutputError(UserError):
+    """A model answered outside its contract: the file is wrong or damaged."""
+
+
 def check_probabilities(p, n: int, k: int, name: str) -> np.ndarray:
     """Refuse a model output that breaks the contract, with a message the page can show."""
     a = np.asarray(p, dtype=np.float32).reshape(-1)
     if a.size != n * k:
-        raise ValueError(f"{name} returned {a.size} numbers, expected {n}x{k}: is it the right model file?")
+        raise ModelOutputError(f"{name} returned {a.size} numbers, expected {n}x{k}: is it the right model file?")
     a = a.reshape(n, k)
-    if not np.isfinite(a).all() or (a < -1e-4).any() or not np.allclose(a.sum(1), 1, atol=1e-3):
-        raise ValueError(f"{name} returned values that are not probabilities: is the model file corrupt?")
+    sums = a.sum(1)          # NaN and inf show up in the sums: one reduction checks all three
+    if not (np.abs(sums - 1) <= 1e-3).all() or a.min() < -1e-4:
+        raise ModelOutputError(f"{name} returned values that are not probabilities: is the model file corrupt?")
     return np.clip(a, 0, 1)
 
 

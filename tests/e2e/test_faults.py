@@ -47,13 +47,15 @@ def open_broken(make_app, srv) -> App:
 @pytest.mark.parametrize("damage,phase,words", [
     (lambda d: (d / "vendor/pyodide/pyodide.asm.wasm").unlink(), "runtime", "Python (Pyodide) could not start"),
     (lambda d: corrupt(d / "vendor/pyodide/python_stdlib.zip"), "runtime", "Python (Pyodide) could not start"),
-    (lambda d: corrupt(next((d / "vendor/pyodide").glob("numpy-*.whl"))), "packages", "numpy/Pillow/digitpad could not be loaded"),
+    (lambda d: corrupt(d / "vendor/pyodide/site-vendor.tar.gz"), "packages", "site-vendor.tar.gz is corrupt"),
+    (lambda d: (d / "vendor/pyodide/site-app.tar.gz").unlink(), "packages", "site-app.tar.gz is missing on the server"),
     (lambda d: [(d / f"models/{f}").unlink() for f in ("digitpad.onnx", "digits.onnx")], "models",
      "missing on the server (HTTP 404)"),
     (lambda d: [corrupt(d / f"models/{f}") for f in ("digitpad.onnx", "digits.onnx")], "models",
      "is corrupt: its sha256 does not match"),
     (lambda d: (d / "vendor/ort/ort.wasm.min.mjs").unlink(), "models", "onnxruntime-web (wasm) could not be loaded"),
-], ids=["pyodide-wasm-missing", "stdlib-corrupt", "numpy-corrupt", "model-missing", "model-corrupt", "ort-missing"])
+], ids=["pyodide-wasm-missing", "stdlib-corrupt", "numpy-pillow-corrupt", "digitpad-missing", "model-missing",
+     "model-corrupt", "ort-missing"])
 def test_broken_files_say_what_is_wrong_and_keep_the_drawing(make_app, broken_site, damage, phase, words):
     app = open_broken(make_app, broken_site(damage))
     assert app.page.get_attribute("html", "data-error") == phase

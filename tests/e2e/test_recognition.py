@@ -6,7 +6,7 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 
-from digitpad.classify import image_bytes
+from digitpad.views import image_bytes
 from digitpad.render import render
 from digitpad.strokes import Drawing
 from train.trace import image_to_strokes

@@ -1,0 +1,187 @@
+"""The Python the page runs, packed for a fast start.
+
+Pyodide's own way (loadPackage) unpacks each wheel with Python's zipfile inside the page, loads
+every extension module of a wheel whether it is imported or not, one after the other, and then
+compiles every ``.py`` it imports from source, on every visit. Here the build does that work once:
+
+* numpy and Pillow lose the subpackages and extension modules the page never imports (TRIM;
+  every removed file is listed in ``vendor/pyodide/trimmed.json``); a browser test imports every
+  module the page uses;
+* every module, the standard library's included, is compiled to ``.pyc`` by Pyodide's own
+  CPython 3.12, run under node (``buildtools/pyc.mjs``);
+* the packages travel as two tar.gz bundles that the page's worker unpacks into site-packages
+  with plain JavaScript before Python starts: ``site-vendor`` (numpy, Pillow: changes only
+  with a vendor upgrade) and ``site-app`` (digitpad: changes with every build).
+
+The inputs are still the verified official wheels (see vendor.py); the outputs are cached in
+``~/.cache/digitpad/pyc`` by a key over every input, so a rebuild only compiles digitpad.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+import tarfile
+import tempfile
+import zipfile
+from pathlib import Path
+
+from . import vendor
+
+ROOT = vendor.ROOT
+SITE = "/lib/python3.12/site-packages"
+STDLIB = "/lib/python312.zip"
+PYC_SCRIPT = ROOT / "buildtools" / "pyc.mjs"
+
+# What the page never imports (checked: tests/e2e import every module digitpad's code paths use).
+TRIM = {
+    "numpy": {
+        "packages": ["random", "fft", "polynomial", "ma", "testing", "f2py", "typing", "char", "rec",
+                     "strings", "doc", "compat", "core", "_pyinstaller", "distutils", "array_api"],
+        "extensions": ["_simd", "_operand_flag_tests", "_struct_ufunc_tests", "_umath_tests",
+                       "_rational_tests", "lapack_lite"],
+    },
+    "PIL": {"packages": [], "extensions": ["_imagingft", "_webp", "_imagingmath", "_imagingmorph", "_imagingtk"]},
+}
+# Build-time files: headers, static libraries, type stubs, Cython declarations.
+DEV_SUFFIXES = (".pyi", ".pxd", ".h", ".c", ".pyx", ".a", ".ini", ".typed")
+
+
+class BundleError(vendor.VendorError):
+    pass
+
+
+def _key(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode() if isinstance(p, str) else p)
+        h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+def trim(site: Path) -> list[str]:
+    """Remove what TRIM names from an unpacked site-packages; returns the removed paths."""
+    removed = []
+    for pkg, rules in TRIM.items():
+        for sub in rules["packages"]:
+            d = site / pkg / sub
+            if d.is_dir():
+                removed += sorted(p.relative_to(site).as_posix() for p in d.rglob("*") if p.is_file())
+                shutil.rmtree(d)
+    drop_ext = {e for rules in TRIM.values() for e in rules["extensions"]}
+    for p in sorted(site.rglob("*")):
+        if not p.is_file():
+            continue
+        rel = p.relative_to(site).as_posix()
+        if p.suffix == ".so" and p.name.split(".")[0] in drop_ext or p.name.endswith(DEV_SUFFIXES):
+            removed.append(rel)
+            p.unlink()
+    for d in sorted((p for p in site.rglob("*") if p.is_dir()), reverse=True):
+        if not any(d.iterdir()):
+            d.rmdir()
+    return sorted(removed)
+
+
+def compile_trees(jobs: list[dict], log=print) -> None:
+    """Compile every .py under each job's root with Pyodide's Python (node at build time)."""
+    if not shutil.which("node"):
+        raise BundleError("node is not installed: it runs Pyodide at build time to compile .pyc "
+                          "(Debian: apt-get install nodejs npm)")
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(jobs, f)
+    try:
+        r = subprocess.run(["node", str(PYC_SCRIPT), str(ROOT / "node_modules/pyodide"), f.name],
+                           capture_output=True, text=True)
+    finally:
+        Path(f.name).unlink()
+    if r.returncode:
+        raise BundleError(f"compiling .pyc with Pyodide under node failed:\n{r.stderr.strip()[-2000:]}")
+    log(r.stdout.strip())
+
+
+def write_targz(src: Path, dest: Path) -> None:
+    """A reproducible tar.gz (sorted, no times or owners) of everything under src."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for p in sorted(src.rglob("*")):
+            rel = p.relative_to(src).as_posix()
+            info = tarfile.TarInfo(rel)
+            info.mtime, info.uid, info.gid, info.uname, info.gname = 0, 0, 0, "", ""
+            if p.is_dir():
+                info.type, info.mode = tarfile.DIRTYPE, 0o755
+                tar.addfile(info)
+            else:
+                data = p.read_bytes()
+                info.size, info.mode = len(data), 0o644
+                tar.addfile(info, io.BytesIO(data))
+    with open(dest, "wb") as f, gzip.GzipFile(fileobj=f, mode="wb", mtime=0, compresslevel=9) as gz:
+        gz.write(buf.getvalue())
+
+
+def _cache() -> Path:
+    d = vendor.cache_dir() / "pyc"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def build(out: Path, wheels: dict[str, Path], log=print) -> dict:
+    """Write python_stdlib.zip, site-vendor.tar.gz, site-app.tar.gz and trimmed.json into out."""
+    script = PYC_SCRIPT.read_bytes()
+    stdlib_src = ROOT / "node_modules/pyodide/python_stdlib.zip"
+    rules = json.dumps([TRIM, DEV_SUFFIXES], sort_keys=True)
+    stdlib_key = _key(script, vendor.sha256(stdlib_src))
+    vendor_key = _key(script, rules, *(vendor.sha256(w) for w in sorted(wheels.values())))
+    cached_stdlib = _cache() / f"python_stdlib-{stdlib_key}.zip"
+    cached_vendor = _cache() / f"site-vendor-{vendor_key}.tar.gz"
+    cached_trim = _cache() / f"trimmed-{vendor_key}.json"
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        jobs = []
+        if not cached_stdlib.exists():
+            with zipfile.ZipFile(stdlib_src) as z:
+                z.extractall(tmp / "stdlib")
+            jobs.append({"root": str(tmp / "stdlib"), "mode": "sourceless", "prefix": STDLIB})
+        trimmed = None
+        if not (cached_vendor.exists() and cached_trim.exists()):
+            trimmed = {}
+            for name, whl in sorted(wheels.items()):
+                before = set()
+                with zipfile.ZipFile(whl) as z:
+                    z.extractall(tmp / "vendor")
+                    before = {i.filename for i in z.infolist() if not i.is_dir()}
+                trimmed[whl.name] = sorted(before)   # narrowed to what was removed below
+            removed = set(trim(tmp / "vendor"))
+            trimmed = {k: [f for f in v if f in removed] for k, v in trimmed.items()}
+            jobs.append({"root": str(tmp / "vendor"), "mode": "sourceless", "prefix": SITE})
+        app = tmp / "app"
+        shutil.copytree(ROOT / "py/digitpad", app / "digitpad",
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        jobs.append({"root": str(app), "mode": "cached", "prefix": SITE})
+        compile_trees(jobs, log)
+        if not cached_stdlib.exists():
+            _zip_tree(tmp / "stdlib", cached_stdlib)
+        if trimmed is not None:
+            write_targz(tmp / "vendor", cached_vendor)
+            cached_trim.write_text(json.dumps(trimmed, indent=1) + "\n")
+        write_targz(app, out / "site-app.tar.gz")
+    shutil.copy2(cached_stdlib, out / "python_stdlib.zip")
+    shutil.copy2(cached_vendor, out / "site-vendor.tar.gz")
+    shutil.copy2(cached_trim, out / "trimmed.json")
+    trimmed = json.loads(cached_trim.read_text())
+    log(f"python: stdlib and packages precompiled; {sum(map(len, trimmed.values()))} unused files "
+        f"trimmed from {', '.join(trimmed)} (listed in vendor/pyodide/trimmed.json)")
+    return {"bundles": [f"vendor/pyodide/{n}" for n in ("site-vendor.tar.gz", "site-app.tar.gz")],
+            "trimmed": trimmed}
+
+
+def _zip_tree(src: Path, dest: Path) -> None:
+    """A reproducible zip with directory entries, as Pyodide's own python_stdlib.zip has."""
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as z:
+        for p in sorted(src.rglob("*")):
+            name = p.relative_to(src).as_posix() + ("/" if p.is_dir() else "")
+            zi = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_STORED if p.is_dir() else zipfile.ZIP_DEFLATED
+            z.writestr(zi, b"" if p.is_dir() else p.read_bytes())

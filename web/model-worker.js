@@ -1,0 +1,241 @@
+// The model worker: onnxruntime-web and the networks, nothing else.
+// It runs beside the Python worker so that neither waits for the other while the page starts
+// (the runtime, the models and Python load at the same time), and it answers the Python worker's
+// batches over a MessagePort. Every URL is relative to this file, so any sub-path works.
+const base = new URL(".", import.meta.url);
+let ort = null;
+let backend = null;      // "webgl" | "wasm"
+const modelBytes = {};   // name -> Uint8Array (kept so sessions can be rebuilt on fallback)
+const sessions = new Map();
+let python = null;       // MessagePort to the Python worker
+let ready = null;        // resolves once the models can run
+let fallbackNote = null;
+const used = new Set();  // files fetched at run time, for the service worker to keep
+
+const post = (msg) => self.postMessage(msg);
+const mark = (name) => performance.mark(name);
+
+class BootError extends Error {
+  constructor(phase, message) { super(message); this.phase = phase; }
+}
+
+async function fetchBytes(path, what) {
+  let r;
+  try { r = await fetch(new URL(path, base)); } catch (e) {
+    throw new BootError("models", `${what} (${path}) could not be downloaded: ${e.message}`);
+  }
+  if (!r.ok) throw new BootError("models", `${what} (${path}) is missing on the server (HTTP ${r.status}).`);
+  return new Uint8Array(await r.arrayBuffer());
+}
+
+async function sha256(bytes) {
+  const d = await crypto.subtle.digest("SHA-256", bytes);
+  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// Hardware WebGL only: a software renderer runs these networks ~50x slower than wasm.
+function webglInfo() {
+  try {
+    const gl = new OffscreenCanvas(1, 1).getContext("webgl2") || new OffscreenCanvas(1, 1).getContext("webgl");
+    if (!gl) return { ok: false, why: "this browser has no WebGL" };
+    const ext = gl.getExtension("WEBGL_debug_renderer_info");
+    const renderer = String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+    const software = /swiftshader|llvmpipe|software|basic render/i.test(renderer);
+    return { ok: true, software, renderer };
+  } catch (e) {
+    return { ok: false, why: `WebGL failed: ${e.message}` };
+  }
+}
+
+function chooseBackend(requested) {
+  if (requested === "wasm") return { backend: "wasm", note: "wasm (chosen)" };   // no WebGL probe: it costs
+  const info = webglInfo();
+  if (requested === "webgl") {
+    if (info.ok) return { backend: "webgl", note: `webgl (chosen${info.software ? ", software renderer" : ""})` };
+    return { backend: "wasm", note: `wasm: ${info.why}, so WebGL could not be used`, fallback: true };
+  }
+  if (!info.ok) return { backend: "wasm", note: `wasm: ${info.why}` };
+  if (info.software) return { backend: "wasm", note: `wasm: WebGL is a software renderer (${info.renderer})` };
+  return { backend: "webgl", note: `webgl (${info.renderer})` };
+}
+
+async function loadOrt(which) {
+  const mod = await import(which === "webgl" ? "./vendor/ort/ort.webgl.min.mjs" : "./vendor/ort/ort.wasm.min.mjs");
+  const o = mod.default && mod.default.InferenceSession ? mod.default : mod;
+  if (which === "wasm") {
+    o.env.wasm.wasmPaths = new URL("./vendor/ort/", base).href;
+    o.env.wasm.numThreads = 1;   // threads need cross-origin isolation, which a plain host lacks
+    o.env.wasm.proxy = false;    // we are already in a worker
+  }
+  return o;
+}
+
+// onnxruntime-web's WebGL backend takes fixed shapes only: it reads a symbolic batch dimension
+// as null and refuses every input. So for WebGL we pin the batch size in the model bytes, one
+// session per batch size. The rewrite keeps the length, so no enclosing protobuf changes:
+//   dim_param "batch"  = 12 05 'b' 'a' 't' 'c' 'h'
+//   dim_value n + denotation "fix" = 08 n 1a 03 'f' 'i' 'x'
+// The exporter names the batch axis "batch" (tests/test_shipped_models.py checks both sides).
+const BATCH_PARAM = [0x12, 0x05, 0x62, 0x61, 0x74, 0x63, 0x68];
+export function pinBatch(bytes, n, axes = 2) {
+  if (!(n >= 1 && n < 128)) throw new Error(`batch ${n} cannot be pinned`);
+  const out = bytes.slice();
+  let hits = 0;
+  outer: for (let i = 0; i + BATCH_PARAM.length <= out.length; i++) {
+    for (let j = 0; j < BATCH_PARAM.length; j++) if (out[i + j] !== BATCH_PARAM[j]) continue outer;
+    out.set([0x08, n, 0x1a, 0x03, 0x66, 0x69, 0x78], i);
+    hits++;
+  }
+  if (hits !== axes) throw new Error(`expected the batch axis ${axes} times (input and outputs), found ${hits}`);
+  return out;
+}
+// WebGL batch sizes: any batch is run in chunks of these (the last one padded).
+const WEBGL_BATCHES = [36, 8, 1];
+
+async function session(name, n) {
+  const key = backend === "webgl" ? `${name}:${n}` : name;
+  if (!sessions.has(key)) {
+    const opts = { executionProviders: [backend], graphOptimizationLevel: "all" };
+    const bytes = backend === "webgl" ? pinBatch(modelBytes[name], n, name === "combined" ? 3 : 2) : modelBytes[name];
+    const created = ort.InferenceSession.create(bytes, opts);
+    created.catch(() => sessions.delete(key));   // a failure is not remembered: a retry may work
+    sessions.set(key, created);
+  }
+  return sessions.get(key);
+}
+
+async function runChunk(name, data, n) {
+  const s = await session(name, n);
+  const out = await s.run({ image: new ort.Tensor("float32", data, [n, 1, 28, 28]) });
+  return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, t.data]));
+}
+
+async function runOnce(name, data, n) {
+  if (backend !== "webgl") return runChunk(name, data, n);
+  const parts = [];                       // fixed shapes only: chunks of the pinned sizes
+  for (let i = 0; i < n;) {
+    const size = WEBGL_BATCHES.find((b) => b <= n - i) || 1;
+    parts.push(await runChunk(name, data.slice(i * 784, (i + size) * 784), size));
+    i += size;
+  }
+  const merged = {};
+  for (const k of Object.keys(parts[0])) {
+    const total = parts.reduce((a, p) => a + p[k].length, 0);
+    merged[k] = new Float32Array(total);
+    let off = 0;
+    for (const p of parts) { merged[k].set(p[k], off); off += p[k].length; }
+  }
+  return merged;
+}
+
+async function switchToWasm(reason) {
+  sessions.clear();
+  backend = "wasm";
+  ort = await loadOrt("wasm");
+  fallbackNote = `wasm: ${reason}`;
+  post({ type: "backend", backend, note: fallbackNote, fallback: true });
+}
+
+async function runModel(name, data, n) {
+  try {
+    return await runOnce(name, data, n);
+  } catch (e) {
+    if (backend !== "webgl") throw e;
+    await switchToWasm(`WebGL failed while predicting (${e.message || e}), switched to wasm`);
+    return await runOnce(name, data, n);
+  }
+}
+
+// Both networks in one call: [digits, gate] (gate null when there is no gate model).
+async function classify(data, n) {
+  if (modelBytes.combined) {
+    const out = await runModel("combined", data, n);
+    return [out.probabilities, out.digit_or_not];
+  }
+  const digits = (await runModel("digits", data, n)).probabilities;
+  const gate = modelBytes.gate ? (await runModel("gate", data, n)).probabilities : null;
+  return [digits, gate];
+}
+
+async function loadModel(name, m, label = name) {
+  const bytes = await fetchBytes(`models/${m.file}`, `The ${label} model`);
+  if (m.sha256 && (await sha256(bytes)) !== m.sha256) {
+    throw new BootError("models", `The ${label} model (models/${m.file}) is corrupt: its sha256 does not match models.json.`);
+  }
+  modelBytes[name] = bytes;
+  used.add(`models/${m.file}`);
+  try {
+    await session(name, 1);
+  } catch (e) {
+    if (backend !== "webgl") throw e;
+    // The same fallback as a failure while predicting (a lost context, an operator WebGL lacks)
+    await switchToWasm(`WebGL could not run the ${label} model (${e.message || e}), switched to wasm`);
+    await session(name, 1);
+  }
+}
+
+async function loadModels(requested) {
+  mark("models:start");
+  const meta = JSON.parse(new TextDecoder().decode(await fetchBytes("models/models.json", "The model list")));
+  python.postMessage({ type: "meta", meta });          // Python needs only the thresholds: send them now
+  const choice = chooseBackend(requested);
+  backend = choice.backend;
+  ort = await loadOrt(backend).catch((e) => {
+    throw new BootError("models", `onnxruntime-web (${backend}) could not be loaded: ${e.message || e}`);
+  });
+  mark("ort:loaded");
+  const warnings = [];
+  const combined = meta.models && meta.models.combined;
+  let hasGate = false;
+  if (combined) {       // both networks in one graph: the convolutions run once per prediction
+    try {
+      await loadModel("combined", combined);
+      hasGate = true;
+    } catch (e) {
+      delete modelBytes.combined;
+      sessions.clear();
+      warnings.push(`${e.message || e} Using the two separate model files instead.`);
+    }
+  }
+  if (!hasGate) {
+    for (const [name, key] of [["digits", "digits"], ["gate", "digit_or_not"]]) {
+      const m = meta.models && meta.models[key];
+      if (!m) { if (name === "digits") throw new BootError("models", "models.json lists no digit model."); continue; }
+      try {
+        await loadModel(name, m, key);
+        if (name === "gate") hasGate = true;
+      } catch (e) {
+        if (name === "digits") throw e instanceof BootError ? e : new BootError("models", `The digit model could not be loaded: ${e.message || e}`);
+        delete modelBytes.gate;
+        warnings.push(`${e.message || e} Falling back to the digit model's own confidence.`);
+      }
+    }
+  }
+  mark("models:ready");
+  post({ type: "backend", backend, note: fallbackNote || choice.note, fallback: !!(fallbackNote || choice.fallback) });
+  return { hasGate, warnings };
+}
+
+async function onRun({ id, batch, n }) {
+  try {
+    await ready;
+    const [digits, gate] = await classify(batch, n);
+    const d = Float32Array.from(digits), g = gate ? Float32Array.from(gate) : null;
+    python.postMessage({ type: "result", id, digits: d, gate: g }, g ? [d.buffer, g.buffer] : [d.buffer]);
+  } catch (e) {
+    python.postMessage({ type: "result", id, error: `The networks could not run: ${e.message || e}` });
+  }
+}
+
+self.onmessage = (ev) => {
+  const m = ev.data;
+  if (m.type !== "boot") return;
+  python = m.port;
+  python.onmessage = (e) => { if (e.data.type === "run") onRun(e.data); };
+  ready = loadModels(m.backend);
+  ready.then(({ hasGate, warnings }) => {
+    const marks = performance.getEntriesByType("mark").map((k) => [k.name, performance.timeOrigin + k.startTime]);
+    if (backend === "wasm") ["vendor/ort/ort-wasm-simd-threaded.wasm", "vendor/ort/ort-wasm-simd-threaded.mjs"].forEach((f) => used.add(f));
+    post({ type: "ready", hasGate, warnings, marks, backend, files: [...used] });
+  }, (e) => post({ type: "fatal", phase: e.phase || "models", message: e.message || String(e) }));
+};
