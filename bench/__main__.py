@@ -1,8 +1,10 @@
-"""Measure the built page in Debian's headless Chromium and write bench/results.json + README table.
+"""python -m bench [--quick]: digitpad against a plain-JS reference page, in one Chromium run.
 
-Each figure is read from the page's own performance.now() marks (data-ready-ms, data-predict-ms,
-data-sweep-ms, data-longest-task-ms), so Playwright's own overhead is not counted. Bytes are
-counted by the server. Run `python3 build.py bench --quick` for a smoke run.
+The reference (bench/reference/) is what a plain-JS page with the same digits.onnx and the same
+onnxruntime-web wasm build costs: canvas preprocessing, the model on the main thread, no worker,
+no Python. On these noisy machines an absolute time means little, so every figure is a ratio
+to the reference measured in the same run, interleaved (reference, digitpad, reference, ...).
+Both run the wasm backend. Writes reports/bench.json and the README's bench table.
 """
 from __future__ import annotations
 
@@ -16,147 +18,116 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from buildtools.serve import make_server
-from tests.e2e.conftest import ARGS, CHROMIUM, App
+from buildtools.browser import ARGS, CHROMIUM, Server
+
+from . import measure, report
+from .sites import build_reference
 
 ROOT = Path(__file__).resolve().parent.parent
-SEVEN = [[(90, 70), (190, 70), (120, 220)]]
 SIX = [[(150, 60), (110, 140), (100, 190), (130, 225), (170, 200), (165, 160), (120, 160)]]
+FULL = {"visits": 5, "returns": 3, "digits": 40, "clicks": 30, "sweeps": 5}
+QUICK = {"visits": 2, "returns": 1, "digits": 6, "clicks": 5, "sweeps": 2}
 
 
-class CountingServer:
-    def __init__(self):
-        import threading
-        self.httpd = make_server(ROOT / "dist", 0, "/", quiet=True)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-
-    @property
-    def bytes(self) -> int:
-        return self.httpd.bytes_sent
+def traced_test_digits(n: int) -> list[list[list[tuple[float, float]]]]:
+    """MNIST test digits 0..n-1 traced to pen strokes: n different drawings, drawn like a person."""
+    from train.data import load_split, mnist_dir
+    from train.trace import image_to_strokes
+    x, _ = load_split(mnist_dir(), "test")
+    return [[s.points.tolist() for s in image_to_strokes(x[i] / 255.0)] for i in range(n)]
 
 
-def attr(app: App, name: str) -> float:
-    return float(app.page.get_attribute("html", f"data-{name}"))
-
-
-def measure_backend(browser, srv: CountingServer, backend: str, starts: int, predictions: int) -> dict:
-    ready, first_bytes, longest, startup = [], [], [], []
-    for _ in range(starts):              # cold: a fresh profile each time, service worker allowed
-        ctx = browser.new_context(viewport={"width": 1200, "height": 1000})
-        app = App(ctx.new_page(), srv.url)
-        before = srv.bytes
-        app.open(srv.url, backend=backend)
-        ready.append(attr(app, "ready-ms"))
-        app.page.wait_for_selector("html[data-ready='true']", state="attached")
-        _wait_sw(app)
-        first_bytes.append(srv.bytes - before)
-        longest.append(float(app.page.get_attribute("html", "data-longest-task-ms") or 0))
-        startup.append(float(app.page.get_attribute("html", "data-longest-startup-task-ms") or 0))
-        if len(ready) == starts:
-            warm = _warm_start(app, srv.url, backend)
-            lat = _predict_latency(app, predictions)
-            sweep = _sweep_time(app, 5)
-        ctx.close()
-    lat.sort()
-    return {
-        "cold_start_ready_ms_median": round(statistics.median(ready)),
-        "cold_start_ready_ms_all": [round(r) for r in ready],
-        "warm_start_ready_ms": round(warm),
-        "predict_ms_p50": round(_pct(lat, 50), 2), "predict_ms_p90": round(_pct(lat, 90), 2),
-        "predictions": len(lat),
-        "sweep_ms_median": round(statistics.median(sweep), 1),
-        "first_visit_bytes": int(statistics.median(first_bytes)),
-        "longest_main_thread_task_ms": max(longest),
-        "longest_task_before_pad_shown_ms": max(startup),
-    }
-
-
-def _wait_sw(app: App) -> None:
-    """Wait until the service worker controls the page (its precache is then complete)."""
-    app.page.evaluate("""() => new Promise((resolve) => navigator.serviceWorker.controller ? resolve(true)
-        : navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true)))""")
-
-
-def _warm_start(app: App, url: str, backend: str) -> float:
-    app.open(url, backend=backend)
-    return attr(app, "ready-ms")
-
-
-def _predict_latency(app: App, n: int) -> list[float]:
-    app.page.click("#auto-predict")
-    app.draw(SEVEN)
-    out = []
-    for _ in range(n):
-        app.predict()
-        out.append(attr(app, "predict-ms"))
-    return out
-
-
-def _sweep_time(app: App, n: int) -> list[float]:
-    app.page.click("#clear")
-    app.draw(SIX)
-    out = []
-    for i in range(n):
-        app.page.click("#sweep")
-        app.page.wait_for_selector(f"html[data-sweeps='{i + 1}']", state="attached")
-        out.append(attr(app, "sweep-ms"))
-        app.page.click("#sweep-stop")
-    return out
-
-
-def _pct(xs: list[float], q: float) -> float:
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
     k = (len(xs) - 1) * q / 100
     lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
     return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
-def write_readme(results: dict) -> None:
-    readme = ROOT / "README.md"
-    if not readme.exists():
-        return
-    rows = ["| figure | wasm | webgl (SwiftShader here) | target (wasm) |", "|---|---|---|---|"]
-    w, g = results["backends"]["wasm"], results["backends"]["webgl"]
-    spec = [("cold start to ready, median of {n}".format(n=len(w["cold_start_ready_ms_all"])), "cold_start_ready_ms_median", " ms", "≤ 4000 ms"),
-            ("warm start (service worker) to ready", "warm_start_ready_ms", " ms", "≤ 3000 ms"),
-            ("predict, click to shown, p50", "predict_ms_p50", " ms", "≤ 5 ms"),
-            ("predict, click to shown, p90", "predict_ms_p90", " ms", ""),
-            ("360° sweep (36 predictions, batched)", "sweep_ms_median", " ms", "≤ 150 ms"),
-            ("bytes on a first visit (uncompressed)", "first_visit_bytes", "", "≤ 25 MB on WebGL"),
-            ("longest main-thread task once the pad is shown", "longest_main_thread_task_ms", " ms", "≤ 100 ms"),
-            ("longest main-thread task before the pad is shown", "longest_task_before_pad_shown_ms", " ms", "")]
-    for label, key, unit, target in spec:
-        fmt = (lambda v: f"{v / 1e6:.1f} MB") if key == "first_visit_bytes" else (lambda v, u=unit: f"{v:g}{u}")
-        rows.append(f"| {label} | {fmt(w[key])} | {fmt(g[key])} | {target} |")
-    rows.append(f"\nMeasured {results['date']} on {results['machine']} by `python3 build.py bench`; "
-                "raw figures in [bench/results.json](bench/results.json).")
-    text = readme.read_text()
-    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
-    if start in text and end in text:
-        text = text[: text.index(start) + len(start)] + "\n" + "\n".join(rows) + "\n" + text[text.index(end):]
-        readme.write_text(text)
+def run(plan: dict, log=print) -> dict:
+    digits = traced_test_digits(plan["digits"])
+    dist = ROOT / "dist"
+    servers = {"digitpad": Server(dist), "reference": Server(build_reference(dist))}
+    sites = [measure.Site("reference", servers["reference"]),
+             measure.Site("digitpad", servers["digitpad"], "?backend=wasm", service_worker=True)]
+    raw = {s.name: {"first_ms": [], "first_bytes": [], "return_ms": [], "marks": [], "stroke_ms": [],
+                    "last_stroke_ms": [], "predict_ms": []} for s in sites}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        kept = {}
+        for rep in range(plan["visits"]):               # start-up: fresh profiles, interleaved
+            for site in sites:
+                v = measure.first_visit(browser, site)
+                for _ in range(plan["returns"]):
+                    measure.return_visit(v)
+                r = raw[site.name]
+                r["first_ms"].append(v.first_ms)
+                r["first_bytes"].append(v.first_bytes)
+                r["return_ms"] += v.returns_ms
+                r["marks"] += v.marks
+                log(f"{site.name}: first visit {v.first_ms:.0f} ms, returns {[round(x) for x in v.returns_ms]}")
+                if rep < plan["visits"] - 1:
+                    v.app.page.context.close()
+                else:
+                    kept[site.name] = v.app
+        for i, strokes in enumerate(digits):            # a new drawing each time, on both pages
+            for site in sites:
+                app = kept[site.name]
+                ms = measure.draw_digit(app, strokes)
+                raw[site.name]["stroke_ms"] += ms
+                raw[site.name]["last_stroke_ms"].append(ms[-1])
+                measure.clear(app, answers_clear=site.name == "digitpad")
+        for site in sites:
+            kept[site.name].draw(SIX)
+            kept[site.name].wait_attr("stroke-answered", int(kept[site.name].attr("stroke-answered")))
+        for _ in range(plan["clicks"]):
+            for site in sites:
+                raw[site.name]["predict_ms"] += measure.predict_clicks(kept[site.name], 1)
+        digitpad = kept["digitpad"]
+        raw["digitpad"]["sweep_ms"] = measure.sweeps(digitpad, plan["sweeps"])
+        raw["digitpad"]["longest_task_ms"], raw["digitpad"]["longest_startup_task_ms"] = measure.longest_task(digitpad)
+        browser.close()
+    for s in servers.values():
+        s.stop()
+    return raw
+
+
+def summarize(raw: dict) -> dict:
+    def fig(site: str) -> dict:
+        r = raw[site]
+        out = {"first_visit_ms": statistics.median(r["first_ms"]), "return_visit_ms": statistics.median(r["return_ms"]),
+               "stroke_ms_p50": pct(r["last_stroke_ms"], 50), "stroke_ms_p90": pct(r["last_stroke_ms"], 90),
+               "predict_ms_p50": pct(r["predict_ms"], 50), "predict_ms_p90": pct(r["predict_ms"], 90),
+               "first_visit_bytes": statistics.median(r["first_bytes"]),
+               "digits_drawn": len(r["last_stroke_ms"]), "strokes_drawn": len(r["stroke_ms"])}
+        if "sweep_ms" in r:
+            out.update(sweep_ms=statistics.median(r["sweep_ms"]), longest_task_ms=r["longest_task_ms"],
+                       longest_startup_task_ms=r["longest_startup_task_ms"])
+        return {k: round(v, 2) if isinstance(v, float) else v for k, v in out.items()}
+
+    d, ref = fig("digitpad"), fig("reference")
+    ratios = {k: round(d[k] / ref[k], 2) for k in ("first_visit_ms", "return_visit_ms", "stroke_ms_p50",
+                                                   "stroke_ms_p90", "predict_ms_p50", "predict_ms_p90") if ref[k]}
+    return {"digitpad": d, "reference": ref, "ratio": ratios, "startup": report.breakdown(raw["digitpad"]["marks"])}
 
 
 def main() -> None:
-    p = argparse.ArgumentParser()
-    p.add_argument("--quick", action="store_true", help="2 starts and 10 predictions: a smoke run")
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--quick", action="store_true", help="a smoke run: 2 visits, 6 digits (no README update)")
     args = p.parse_args()
-    starts, preds = (2, 10) if args.quick else (5, 60)
-    srv = CountingServer()
-    results = {"date": time.strftime("%Y-%m-%d"), "quick": args.quick,
+    plan = QUICK if args.quick else FULL
+    t0 = time.perf_counter()
+    raw = run(plan)
+    results = {"date": time.strftime("%Y-%m-%d"), "quick": args.quick, "plan": plan,
                "machine": f"{platform.machine()}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, "
                           f"{subprocess.run([CHROMIUM, '--version'], capture_output=True, text=True).stdout.strip()} headless",
-               "build": json.loads((ROOT / "dist/build.json").read_text())["build"], "backends": {}}
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        for backend in ("wasm", "webgl"):
-            results["backends"][backend] = measure_backend(browser, srv, backend, starts, preds)
-            print(backend, json.dumps(results["backends"][backend]), flush=True)
-        browser.close()
-    out = ROOT / "bench" / ("results-quick.json" if args.quick else "results.json")
-    out.write_text(json.dumps(results, indent=2) + "\n")
+               "build": json.loads((ROOT / "dist/build.json").read_text())["build"],
+               **summarize(raw), "raw": raw, "seconds": round(time.perf_counter() - t0)}
+    out = ROOT / "reports" / ("bench-quick.json" if args.quick else "bench.json")
+    out.write_text(json.dumps(results, indent=1) + "\n")
+    print(report.table(results))
     if not args.quick:
-        write_readme(results)
+        report.write_readme(results)
     print(f"wrote {out}")
 
 

@@ -1,0 +1,1 @@
+"""python -m bench: digitpad against a plain-JS reference page, in headless Chromium."""

@@ -1,0 +1,114 @@
+"""What a person waits for, measured on one page (digitpad or the reference) in Chromium.
+
+Every figure is read from the page's own performance.now() marks (data-ready-ms,
+data-stroke-ms, data-predict-ms, data-sweep-ms, data-longest-task-ms), so Playwright's own
+overhead is not counted; both pages set the same attributes the same way (from the input
+event's timestamp to the moment the answer is in the DOM). Bytes are counted by the server.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from buildtools.browser import App, Server
+
+
+@dataclass
+class Site:
+    name: str                  # "digitpad" | "reference"
+    server: Server
+    query: str = ""            # digitpad: "?backend=wasm"
+    service_worker: bool = False
+
+    @property
+    def url(self) -> str:
+        return self.server.url + self.query
+
+
+@dataclass
+class Visits:
+    """One browser profile of one site: its first visit and then return visits."""
+    site: Site
+    app: App
+    first_ms: float
+    first_bytes: int
+    marks: list[dict] = field(default_factory=list)
+    returns_ms: list[float] = field(default_factory=list)
+
+
+def _ready(app: App) -> float:
+    app.wait_ready()
+    return float(app.attr("ready-ms"))
+
+
+def _marks(app: App) -> dict:
+    return json.loads(app.attr("marks") or "{}")
+
+
+def first_visit(browser, site: Site) -> Visits:
+    """A fresh profile opens the page; for digitpad, wait until its service worker has cached
+    everything this visit used (what a return visit then relies on)."""
+    ctx = browser.new_context(viewport={"width": 1200, "height": 1000},
+                              service_workers="allow" if site.service_worker else "block")
+    app = App(ctx.new_page(), site.server.origin)
+    before = site.server.bytes_sent
+    app.page.goto(site.url)
+    ms = _ready(app)
+    if site.service_worker:
+        app.wait_attr("offline-ready", "true", timeout=90_000)
+    v = Visits(site, app, ms, site.server.bytes_sent - before)
+    v.marks.append({"visit": "first", **_marks(app)})
+    return v
+
+
+def return_visit(v: Visits) -> float:
+    v.app.page.goto(v.site.url)
+    ms = _ready(v.app)
+    v.returns_ms.append(ms)
+    v.marks.append({"visit": "return", **_marks(v.app)})
+    return ms
+
+
+def clear(app: App, answers_clear: bool) -> None:
+    """Clear the pad; digitpad answers a clear with an empty view, which is waited for."""
+    n = app.predictions
+    app.page.click("#clear")
+    if answers_clear:
+        app.wait_predictions(n + 1)
+
+
+def draw_digit(app: App, strokes) -> list[float]:
+    """Draw one digit stroke by stroke, each time waiting for that stroke's answer (a person
+    lifts the pen for longer than an answer takes); returns each stroke's ms."""
+    box = app.pad_box()
+    out = []
+    for s in strokes:
+        k = int(app.attr("stroke-answered") or 0) + 1
+        app.draw_stroke(s, 1, box)
+        app.wait_attr("stroke-answered", k)
+        out.append(float(app.attr("stroke-ms")))
+    return out
+
+
+def predict_clicks(app: App, n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        app.predict()
+        out.append(float(app.attr("predict-ms")))
+    return out
+
+
+def sweeps(app: App, n: int) -> list[float]:
+    out = []
+    for i in range(n):
+        done = int(app.attr("sweeps") or 0)
+        app.page.click("#sweep")
+        app.wait_attr("sweeps", done + 1)
+        out.append(float(app.attr("sweep-ms")))
+        app.page.click("#sweep-stop")
+    return out
+
+
+def longest_task(app: App) -> tuple[float, float]:
+    """(longest main-thread task once the pad is shown, before it), in ms."""
+    return float(app.attr("longest-task-ms") or 0), float(app.attr("longest-startup-task-ms") or 0)

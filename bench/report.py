@@ -1,0 +1,79 @@
+"""The bench's figures as a table (README and terminal) and the start-up breakdown."""
+from __future__ import annotations
+
+import statistics
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Start-up phases from digitpad's own marks (python-worker.js, model-worker.js), in order.
+PHASES = [
+    ("page loads, workers start", None, "boot"),
+    ("Pyodide runtime (JS + wasm instantiated)", "python:start", "python:runtime"),
+    ("site-packages bundles unpacked (JS)", "python:runtime", "python:unpacked"),
+    ("Python interpreter starts", "python:unpacked", "python:started"),
+    ("import numpy, Pillow, digitpad", "python:started", "python:imported"),
+    ("app created, first call warmed up", "python:imported", "python:ready"),
+    ("models: onnxruntime-web + sessions (model worker, in parallel)", "models:start", "models:ready"),
+]
+ROWS = [  # (label, key, unit)
+    ("first visit: open → ready (median)", "first_visit_ms", "ms"),
+    ("return visit (service worker / HTTP cache) → ready (median)", "return_visit_ms", "ms"),
+    ("last stroke of a new digit → answer shown, p50", "stroke_ms_p50", "ms"),
+    ("last stroke of a new digit → answer shown, p90", "stroke_ms_p90", "ms"),
+    ("Predict clicked → answer shown, p50", "predict_ms_p50", "ms"),
+    ("Predict clicked → answer shown, p90", "predict_ms_p90", "ms"),
+]
+
+
+def breakdown(marks: list[dict]) -> dict:
+    """Median length of each start-up phase, for first and for return visits."""
+    out = {}
+    for visit in ("first", "return"):
+        ms = [m for m in marks if m.get("visit") == visit]
+        phases = {}
+        for label, a, b in PHASES:
+            spans = [m[b] - (m[a] if a else 0) for m in ms if b in m and (a is None or a in m)]
+            if spans:
+                phases[label] = round(statistics.median(spans))
+        ready = [max(m.get("python:ready", 0), m.get("models:ready", 0)) for m in ms]
+        if ready:
+            phases["both workers ready (from navigation)"] = round(statistics.median(ready))
+        out[visit] = phases
+    return out
+
+
+def _fmt(v, unit: str) -> str:
+    return f"{v:.0f} {unit}" if v >= 100 else f"{v:.1f} {unit}"
+
+
+def table(r: dict) -> str:
+    d, ref, ratio = r["digitpad"], r["reference"], r["ratio"]
+    rows = ["| what the person waits for (wasm) | digitpad | reference (plain JS) | ratio |", "|---|---|---|---|"]
+    for label, key, unit in ROWS:
+        rows.append(f"| {label} | {_fmt(d[key], unit)} | {_fmt(ref[key], unit)} | **{ratio[key]:.2f}x** |")
+    rows.append(f"| bytes on a first visit | {d['first_visit_bytes'] / 1e6:.1f} MB | {ref['first_visit_bytes'] / 1e6:.1f} MB | |")
+    rows.append(f"| 360° sweep (36 predictions, batched), median | {_fmt(d['sweep_ms'], 'ms')} | – | |")
+    rows.append(f"| longest main-thread task once the pad is shown | {d['longest_task_ms']:.0f} ms | – | |")
+    rows.append("")
+    rows.append(f"{d['digits_drawn']} different MNIST test digits traced to strokes and drawn with the mouse on each page "
+                f"({d['strokes_drawn']} strokes); measured {r['date']} on {r['machine']} by `python3 build.py bench` "
+                f"({r['seconds']} s); raw figures in [reports/bench.json](reports/bench.json).")
+    return "\n".join(rows)
+
+
+def startup_table(r: dict) -> str:
+    s = r["startup"]
+    rows = ["| start-up phase (digitpad, wasm) | first visit | return visit |", "|---|---|---|"]
+    for label in [p[0] for p in PHASES] + ["both workers ready (from navigation)"]:
+        rows.append(f"| {label} | {s['first'].get(label, '–')} ms | {s['return'].get(label, '–')} ms |")
+    return "\n".join(rows)
+
+
+def write_readme(r: dict) -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    for tag, body in (("bench", table(r)), ("startup", startup_table(r))):
+        start, end = f"<!-- {tag}:start -->", f"<!-- {tag}:end -->"
+        if start in text and end in text:
+            text = text[: text.index(start) + len(start)] + "\n" + body + "\n" + text[text.index(end):]
+    readme.write_text(text)
