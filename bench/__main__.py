@@ -44,9 +44,8 @@ def pct(xs: list[float], q: float) -> float:
     return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
-def run(plan: dict, log=print) -> dict:
+def run(plan: dict, dist: Path, log=print) -> dict:
     digits = traced_test_digits(plan["digits"])
-    dist = ROOT / "dist"
     servers = {"digitpad": Server(dist), "reference": Server(build_reference(dist))}
     sites = [measure.Site("reference", servers["reference"]),
              measure.Site("digitpad", servers["digitpad"], "?backend=wasm", service_worker=True)]
@@ -114,19 +113,22 @@ def summarize(raw: dict) -> dict:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="a smoke run: 2 visits, 6 digits (no README update)")
+    p.add_argument("--dist", type=Path, default=ROOT / "dist",
+                   help="the digitpad build to measure (e.g. an older commit's dist/, for a before/after)")
+    p.add_argument("--out", type=Path, help="where to write the figures (default reports/bench.json)")
     args = p.parse_args()
     plan = QUICK if args.quick else FULL
     t0 = time.perf_counter()
-    raw = run(plan)
+    raw = run(plan, args.dist.resolve())
     results = {"date": time.strftime("%Y-%m-%d"), "quick": args.quick, "plan": plan,
                "machine": f"{platform.machine()}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, "
                           f"{subprocess.run([CHROMIUM, '--version'], capture_output=True, text=True).stdout.strip()} headless",
-               "build": json.loads((ROOT / "dist/build.json").read_text())["build"],
+               "build": json.loads((args.dist / "build.json").read_text())["build"],
                **summarize(raw), "raw": raw, "seconds": round(time.perf_counter() - t0)}
-    out = ROOT / "reports" / ("bench-quick.json" if args.quick else "bench.json")
+    out = args.out or ROOT / "reports" / ("bench-quick.json" if args.quick else "bench.json")
     out.write_text(json.dumps(results, indent=1) + "\n")
     print(report.table(results))
-    if not args.quick:
+    if not args.quick and args.out is None:
         report.write_readme(results)
     print(f"wrote {out}")
 

@@ -11,7 +11,8 @@ PHASES = [
     ("Pyodide runtime (JS + wasm instantiated)", "python:start", "python:runtime"),
     ("site-packages bundles unpacked (JS)", "python:runtime", "python:unpacked"),
     ("Python interpreter starts", "python:unpacked", "python:started"),
-    ("import numpy, Pillow, digitpad", "python:started", "python:imported"),
+    ("extension modules instantiated (compiled alongside)", "python:started", "python:libs"),
+    ("import numpy, Pillow, digitpad", "python:libs", "python:imported"),
     ("app created, first call warmed up", "python:imported", "python:ready"),
     ("models: onnxruntime-web + sessions (model worker, in parallel)", "models:start", "models:ready"),
 ]

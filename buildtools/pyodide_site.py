@@ -11,7 +11,11 @@ compiles every ``.py`` it imports from source, on every visit. Here the build do
   CPython 3.12, run under node (``buildtools/pyc.mjs``);
 * the packages travel as two tar.gz bundles that the page's worker unpacks into site-packages
   with plain JavaScript before Python starts: ``site-vendor`` (numpy, Pillow: changes only
-  with a vendor upgrade) and ``site-app`` (digitpad: changes with every build).
+  with a vendor upgrade) and ``site-app`` (digitpad: changes with every build);
+* their extension modules (``.so``, WebAssembly) travel as files of their own under
+  ``vendor/pyodide/lib/``: the worker compiles them with ``WebAssembly.compileStreaming``, the
+  one way Chromium keeps compiled wasm in its code cache, so a return visit neither compiles
+  them again nor re-optimizes their hot functions.
 
 The inputs are still the verified official wheels (see vendor.py); the outputs are cached in
 ``~/.cache/digitpad/pyc`` by a key over every input, so a rebuild only compiles digitpad.
@@ -136,6 +140,7 @@ def build(out: Path, wheels: dict[str, Path], log=print) -> dict:
     vendor_key = _key(script, rules, *(vendor.sha256(w) for w in sorted(wheels.values())))
     cached_stdlib = _cache() / f"python_stdlib-{stdlib_key}.zip"
     cached_vendor = _cache() / f"site-vendor-{vendor_key}.tar.gz"
+    cached_libs = _cache() / f"site-libs-{vendor_key}.tar"
     cached_trim = _cache() / f"trimmed-{vendor_key}.json"
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -145,7 +150,7 @@ def build(out: Path, wheels: dict[str, Path], log=print) -> dict:
                 z.extractall(tmp / "stdlib")
             jobs.append({"root": str(tmp / "stdlib"), "mode": "sourceless", "prefix": STDLIB})
         trimmed = None
-        if not (cached_vendor.exists() and cached_trim.exists()):
+        if not (cached_vendor.exists() and cached_libs.exists() and cached_trim.exists()):
             trimmed = {}
             for name, whl in sorted(wheels.items()):
                 before = set()
@@ -164,17 +169,29 @@ def build(out: Path, wheels: dict[str, Path], log=print) -> dict:
         if not cached_stdlib.exists():
             _zip_tree(tmp / "stdlib", cached_stdlib)
         if trimmed is not None:
+            libs = tmp / "libs"
+            for so in sorted((tmp / "vendor").rglob("*.so")):
+                dest = libs / so.relative_to(tmp / "vendor")
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                so.rename(dest)
+            with tarfile.open(cached_libs, "w", format=tarfile.USTAR_FORMAT) as tar:
+                tar.add(libs, arcname=".")
             write_targz(tmp / "vendor", cached_vendor)
             cached_trim.write_text(json.dumps(trimmed, indent=1) + "\n")
         write_targz(app, out / "site-app.tar.gz")
     shutil.copy2(cached_stdlib, out / "python_stdlib.zip")
     shutil.copy2(cached_vendor, out / "site-vendor.tar.gz")
     shutil.copy2(cached_trim, out / "trimmed.json")
+    with tarfile.open(cached_libs) as tar:
+        tar.extractall(out / "lib", filter="data")
+    libs = sorted(p.relative_to(out / "lib").as_posix() for p in (out / "lib").rglob("*.so"))
+    for rel in libs:   # served as .wasm: hosts send application/wasm, which compileStreaming requires
+        (out / "lib" / rel).rename(out / "lib" / (rel + ".wasm"))
     trimmed = json.loads(cached_trim.read_text())
     log(f"python: stdlib and packages precompiled; {sum(map(len, trimmed.values()))} unused files "
         f"trimmed from {', '.join(trimmed)} (listed in vendor/pyodide/trimmed.json)")
     return {"bundles": [f"vendor/pyodide/{n}" for n in ("site-vendor.tar.gz", "site-app.tar.gz")],
-            "trimmed": trimmed}
+            "libs": [[f"vendor/pyodide/lib/{rel}.wasm", rel] for rel in libs], "trimmed": trimmed}
 
 
 def _zip_tree(src: Path, dest: Path) -> None:

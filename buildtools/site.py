@@ -31,7 +31,7 @@ def build(dist: Path = ROOT / "dist", log=print) -> dict:
     (py / "pyodide-lock.json").write_text(json.dumps(vendor.page_lock(), indent=1))
     version = vendor.digitpad_version()
     bake(tmp / "python-worker.js", "__BOOT__",
-         {"bundles": [[b, vendor.sha256(tmp / b)] for b in bundles["bundles"]]})
+         {"bundles": [[b, vendor.sha256(tmp / b)] for b in bundles["bundles"]], "libs": bundles["libs"]})
     ort = tmp / "vendor/ort"
     ort.mkdir(parents=True)
     for f in vendor.ORT_FILES:

@@ -5,10 +5,13 @@
 //   * the two site-packages bundles (numpy + Pillow, digitpad: trimmed and precompiled at build
 //     time) download while Pyodide's runtime starts, and are unpacked into its file system by
 //     plain JavaScript before Python runs, instead of by Python through loadPackage;
-//   * the standard library is precompiled too, so Python compiles no source at all.
+//   * the standard library is precompiled too, so Python compiles no source at all;
+//   * the extension modules (numpy's, Pillow's .so) are compiled by WebAssembly.compileStreaming,
+//     which Chromium caches (compiled and optimized code) across visits, then handed to
+//     Emscripten's loader as modules: Emscripten would compile them from bytes on every visit.
 import { loadPyodide } from "./vendor/pyodide/pyodide.mjs";
 
-const BOOT = __BOOT__;   // written by build.py: {"bundles": [[path, sha256], ...]}
+const BOOT = __BOOT__;   // written by build.py: {"bundles": [[path, sha256], ...], "libs": [[path, site path], ...]}
 const base = new URL(".", import.meta.url);
 let app = null;          // digitpad.browser.App (a PyProxy)
 let pyodide = null;
@@ -43,6 +46,30 @@ async function fetchBundle([path, want]) {
     throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded: ${path} is corrupt (its sha256 does not match this build).`);
   }
   return bytes;
+}
+
+async function compileLib([path, rel]) {
+  let r;
+  try { r = await fetch(new URL(path, base)); } catch (e) {
+    throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded: ${path} could not be downloaded (${e.message}).`);
+  }
+  if (!r.ok) throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded: ${path} is missing on the server (HTTP ${r.status}).`);
+  try {
+    return { rel, module: await WebAssembly.compileStreaming(r) };
+  } catch (e) {
+    throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded: ${path} could not be compiled (${e.message}).`);
+  }
+}
+
+// Instantiate each compiled extension module the way Pyodide's loadDynlib does (local symbols,
+// never unloaded) and leave it where Emscripten's dlopen looks first, so Python's import finds
+// it loaded. The files themselves exist in site-packages (written empty) for the import finder.
+function preloadLibs(py, site, libs) {
+  const M = py._module;
+  for (const { rel, module } of libs) {
+    const path = `${site}/${rel}`;
+    M.preloadedWasm[path] = M.loadWebAssemblyModule(module, { loadAsync: false, nodelete: true, allowUndefined: true, global: false }, path, {});
+  }
 }
 
 // A tar.gz (USTAR, as buildtools/pyodide_site.py writes it) into Pyodide's file system.
@@ -80,14 +107,19 @@ async function missingFiles(files) {
 async function loadPython() {
   mark("python:start");
   const bundles = BOOT.bundles.map(fetchBundle);
-  bundles.forEach((b) => b.catch(() => {}));        // reported after Pyodide's own errors
-  let unpacked = Promise.resolve();
+  const libs = Promise.all(BOOT.libs.map(compileLib));
+  [...bundles, libs].forEach((b) => b.catch(() => {}));        // reported after Pyodide's own errors
+  let unpacked = Promise.resolve(), site = null;
   const started = loadPyodide({
     indexURL: new URL("./vendor/pyodide/", base).href,
     lockFileURL: new URL("./vendor/pyodide/pyodide-lock.json", base).href,
     fsInit: async (FS, { sitePackages }) => {       // runs before Python starts
       mark("python:runtime");
-      unpacked = (async () => { for (const b of bundles) await untar(await b, FS, sitePackages); })();
+      site = sitePackages;
+      unpacked = (async () => {
+        for (const b of bundles) await untar(await b, FS, sitePackages);
+        for (const [, rel] of BOOT.libs) FS.writeFile(`${sitePackages}/${rel}`, new Uint8Array(0));
+      })();
       await unpacked.catch(() => {});
       mark("python:unpacked");
     },
@@ -100,6 +132,8 @@ async function loadPython() {
   }
   await unpacked;                                   // a bundle's own error, with its name
   mark("python:started");
+  preloadLibs(pyodide, site, await libs);
+  mark("python:libs");
   progress("packages", 0.6, "Importing numpy and Pillow");
   let browser;
   try {
