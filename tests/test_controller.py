@@ -78,7 +78,7 @@ def test_the_pages_flat_typed_array_of_points_is_taken():
     assert "pairs" in act(c, None, "stroke", {"points": memoryview(np.ones(3, np.float32))})["error"]
 
 
-def test_gate_rejects():
+def test_digit_or_not_rejects():
     c = manual()
     act(c, None, "stroke", LINE)
     assert view(act(c, Fake(p_digit=0.1), "predict"))["verdict"] == "rejected"
@@ -156,11 +156,11 @@ def test_programming_errors_are_not_turned_into_user_messages(monkeypatch):
         act(c, None, "undo")
 
 
-def test_without_a_gate_the_digit_confidence_decides():
+def test_without_digit_or_not_the_digit_confidence_decides():
     c = manual()
     act(c, None, "stroke", LINE)
     v = view(act(c, Fake(p_digit=None), "predict"))
-    assert v["verdict"] == "accepted" and v["gate"] is False and v["digit_share"] == pytest.approx(0.91)
+    assert v["verdict"] == "accepted" and v["digit_or_not"] is False and v["digit_share"] == pytest.approx(0.91)
 
 
 def test_broken_model_output_is_reported():
@@ -171,3 +171,58 @@ def test_broken_model_output_is_reported():
     act(c, None, "stroke", LINE)
     r = act(c, Broken(), "predict")
     assert "corrupt" in r["error"] and "view" not in r and len(c.drawing.strokes) == 1
+
+
+def test_zooming_in_100_times_stops_at_a_bound_and_says_so():
+    """Issue 12.4: ~100 zooms took coordinates to 1e10; a store then broke every later import."""
+    c = manual()
+    act(c, None, "stroke", LINE)
+    errors = [act(c, None, "zoom", {"direction": 1}).get("error") for _ in range(100)]
+    assert errors[0] is None and errors[-1] and "as large as it can get" in errors[-1]
+    box = c.drawing.strokes[0].box
+    assert max(abs(v) for v in box) < 10 * 280
+    assert act(c, None, "sample", {"label": "1"})["sample"]["label"] == "1"   # and it can be stored
+
+
+def test_zooming_out_and_moving_away_stop_at_a_bound():
+    c = manual()
+    act(c, None, "stroke", LINE)
+    assert any(act(c, None, "zoom", {"direction": -1}).get("error") for _ in range(100))
+    c = manual()
+    act(c, None, "stroke", LINE)
+    assert any("off the pad" in (act(c, None, "move", {"dx": 1, "dy": 0}).get("error") or "") for _ in range(100))
+    assert c.drawing.strokes[0].box[0] <= 280
+
+
+def test_a_run_of_transforms_is_one_undo_step():
+    """Issue 12.12: undo kept 200 steps, so after 1,000 rotations the original was gone."""
+    c = manual()
+    act(c, None, "stroke", LINE)
+    before = points(act(c, None, "state"))
+    for _ in range(1000):
+        act(c, None, "rotate", {"degrees": 10})
+    assert np.allclose(points(act(c, None, "undo")), before)
+    act(c, None, "zoom", {"direction": 1})
+    act(c, None, "rotate", {"degrees": 10})       # another kind of transform: a step of its own
+    act(c, None, "undo")
+    assert not np.allclose(points(act(c, None, "state")), before)
+    assert np.allclose(points(act(c, None, "undo")), before)
+
+
+def test_the_pad_has_a_bound_on_total_ink_and_says_so(monkeypatch):
+    """Issue 12.7: the 20,000-point bound was per stroke; 25 long strokes froze the page."""
+    monkeypatch.setattr("digitpad.controller.MAX_TOTAL_POINTS", 1000)
+    c = manual()
+    t = np.linspace(0, 60, 400)
+    wiggle = lambda k: np.c_[20 + 4 * t, 40 + 8 * k + 3 * np.sin(9 * t)].tolist()   # noqa: E731
+    replies = [act(c, None, "stroke", {"points": wiggle(k)}) for k in range(25)]
+    refused = [r for r in replies if r.get("error")]
+    assert refused and "pad is full" in refused[0]["error"]
+    assert sum(len(s.points) for s in c.drawing.strokes) <= 1000
+
+
+def test_strokes_keep_only_the_points_their_shape_needs():
+    c = manual()
+    t = np.linspace(0, 2 * np.pi, 2000)                # a circle from 2,000 pointer events
+    act(c, None, "stroke", {"points": np.c_[140 + 80 * np.cos(t), 140 + 80 * np.sin(t)].tolist()})
+    assert 20 <= len(c.drawing.strokes[0].points) <= 80

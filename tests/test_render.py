@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from digitpad.render import BOX, center_of_mass, render, render_mnist, render_plain, shift_image
+from digitpad.render import BOX, centre_of_mass, render, render_mnist, render_plain, shift_image
 from digitpad.strokes import PAD, make_stroke
 
 
@@ -22,7 +22,7 @@ def test_mnist_render_fits_20_box_and_centres_mass():
     # 20 rows of ink, plus at most one partly covered row at each end after the sub-pixel shift
     assert ys.max() - ys.min() + 1 <= BOX + 2
     assert (a > 0.5).any(axis=1).sum() <= BOX
-    cx, cy = center_of_mass(a)
+    cx, cy = centre_of_mass(a)
     assert abs(cx - 13.5) < 0.6 and abs(cy - 13.5) < 0.6
 
 
@@ -43,7 +43,7 @@ def test_wider_pen_gives_more_ink():
 
 def test_plain_render_keeps_position_and_size():
     a = render_plain([ring(40, 60, 15, 25)])
-    cx, cy = center_of_mass(a)
+    cx, cy = centre_of_mass(a)
     assert cx < 8 and cy < 10          # top-left, where it was drawn
     assert render_plain([ring(40, 60, 15, 25)]).sum() < render_plain([ring()]).sum()
 
@@ -63,7 +63,7 @@ def test_empty_and_eraser_only_give_none():
 def test_dot_renders_a_centred_dot():
     a = render_mnist([make_stroke([[33, 44]])])
     assert a.max() > 0.9 and a.sum() < 10
-    cx, cy = center_of_mass(a)
+    cx, cy = centre_of_mass(a)
     assert abs(cx - 13.5) < 1 and abs(cy - 13.5) < 1
 
 

@@ -65,3 +65,17 @@ def test_groups_cover_every_pen_stroke_once():
     strokes = [S([60, 80], [60, 200]), S([200, 80], [200, 200]), S([62, 75], [80, 60])]
     groups = group_strokes(strokes)
     assert sorted(i for g in groups for i in g) == [0, 1, 2] and len(groups) == 2
+
+
+def test_grouping_600_separate_dots_measures_few_gaps(monkeypatch):
+    """Issue 12.6: 600 dots took 67 s (a pairwise merge restarted on every merge). Now only strokes
+    whose boxes come close are measured: the work grows with the dots, not with their pairs."""
+    import digitpad.symbols as symbols
+    calls = []
+    real = symbols._gap
+    monkeypatch.setattr(symbols, "_gap", lambda a, b: calls.append(1) or real(a, b))
+    rng = np.random.default_rng(0)
+    grid = [(20 + 10 * (i % 25), 20 + 10 * (i // 25)) for i in range(600)]    # 25 x 24 dots, 10 apart
+    dots = [make_stroke([[x + rng.uniform(-1, 1), y]], width=2) for x, y in grid]
+    assert count_symbols(dots) >= 1
+    assert len(calls) <= 6 * len(dots)

@@ -10,8 +10,8 @@ def test_top3_orders_by_probability():
     assert [t["digit"] for t in top3(p)] == [1, 3, 7]
 
 
-def test_verdict_with_gate_and_baseline():
-    th = Thresholds(gate=0.5, baseline=0.9)
+def test_verdict_with_digit_or_not_and_baseline():
+    th = Thresholds(digit_or_not=0.5, baseline=0.9)
     p = np.full(10, 0.1)
     assert verdict(0.8, p, 1, th) == ("accepted", 0.8)
     assert verdict(0.2, p, 1, th)[0] == "rejected"

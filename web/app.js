@@ -5,7 +5,8 @@
 // and one reply (the state it changed and, when it predicted, the view). The service worker is
 // registered once the page is ready, so it never delays a first visit.
 import { Pad } from "./pad.js";
-import { buildProbabilities, decodeStrokes, paintSweep, progress, showPrediction } from "./view.js";
+import { buildProbabilities, bytes, decodeStrokes, explainOverlay, paintExplain, paintSweep, progress,
+  showPrediction } from "./view.js";
 import { setupCollect } from "./collect.js";
 
 const $ = (id) => document.getElementById(id);
@@ -34,6 +35,14 @@ function call(action, payload = {}, transfer = []) {
   });
 }
 
+function collectCall(op, data = {}) {
+  return new Promise((resolve) => {
+    const id = nextId++;
+    waiting.set(id, resolve);
+    python.postMessage({ type: "collect", id, op, ...data });
+  });
+}
+
 function note(text) { $("message").textContent = text; }
 
 // One reply: the state Python changed, then the view if it predicted.
@@ -44,6 +53,7 @@ function apply(r, since = null, strokeNo = null) {
   if ("can_undo" in r) $("undo").disabled = !r.can_undo;
   if (r.view) {
     showPrediction(r.view);
+    explainLatest(r.view);
     if (since !== null) root.dataset[strokeNo === null ? "predictMs" : "strokeMs"] = (performance.now() - since).toFixed(2);
     if (strokeNo !== null) root.dataset.strokeAnswered = String(strokeNo);
     root.dataset.predictions = String(Number(root.dataset.predictions || 0) + 1);
@@ -55,6 +65,30 @@ function apply(r, since = null, strokeNo = null) {
 async function act(action, payload, since = null) {
   if (!ready) { note("Still loading: your drawing is kept and will be read as soon as Python is ready."); return null; }
   return apply(await call(action, payload), since);
+}
+
+// Why this digit: when switched on, every answer is followed by its heat map (a separate, lower-
+// priority action: the worker drops it when the person has already drawn on).
+let explainRun = 0, lastEye = null;
+async function explainLatest(view) {
+  lastEye = view.image ? bytes(view.image) : null;
+  pad.overlay = null;
+  const run = ++explainRun;
+  if (!$("explain-toggle").checked || view.verdict === "empty") { paintExplain(null, lastEye); pad.paint(); return; }
+  const t0 = performance.now();
+  const r = await call("explain");
+  if (run !== explainRun || r.skipped || r.error || !r.explain) return;
+  paintExplain(r.explain, lastEye);
+  pad.overlay = explainOverlay(r.explain);
+  pad.paint();
+  root.dataset.explainMs = (performance.now() - t0).toFixed(2);
+  root.dataset.explains = String(Number(root.dataset.explains || 0) + 1);
+}
+
+// A change to the drawing ends a sweep's replay: it would show the old drawing turned.
+function change(action, payload) {
+  stopSweep(false);
+  return act(action, payload);
 }
 
 async function sendStroke(stroke, t) {
@@ -104,6 +138,7 @@ async function sweep() {
     if (run !== sweepRun) return;
     paintSweep(rows, i + 1);
     pad.angle = rows[i].angle;
+    root.dataset.sweepAngle = String(pad.angle);
     pad.paint();
     note(`${rows[i].angle}°: ${rows[i].digit} (${(100 * rows[i].p).toFixed(0)}%)`);
     if (++i < rows.length) setTimeout(step, 60); else finishSweep();
@@ -115,6 +150,7 @@ async function sweep() {
 function finishSweep() {
   $("sweep").disabled = false; $("sweep-stop").disabled = true;
   pad.angle = 0;
+  root.dataset.sweepAngle = "0";
   pad.paint();
 }
 
@@ -128,8 +164,8 @@ function bind() {
   $("pen").onclick = () => setTool("pen");
   $("eraser").onclick = () => setTool("eraser");
   $("pen-width").oninput = (e) => { pad.width = Number(e.target.value); };
-  $("undo").onclick = () => act("undo");
-  $("clear").onclick = () => { stopSweep(false); act("clear"); };
+  $("undo").onclick = () => change("undo");
+  $("clear").onclick = () => change("clear");
   $("predict").onclick = (e) => act("predict", {}, e.timeStamp);
   $("normalize-toggle").onchange = async (e) => {
     $("predict").classList.toggle("normalized", e.target.checked);
@@ -138,22 +174,28 @@ function bind() {
   };
   $("auto-predict").onchange = (e) => act("set", { name: "auto_predict", value: e.target.checked });
   const moves = { "move-left": [-1, 0], "move-right": [1, 0], "move-up": [0, -1], "move-down": [0, 1] };
-  for (const [id, [dx, dy]] of Object.entries(moves)) $(id).onclick = () => act("move", { dx, dy });
-  $("zoom-in").onclick = () => act("zoom", { direction: 1 });
-  $("zoom-out").onclick = () => act("zoom", { direction: -1 });
-  $("rotate-left").onclick = () => act("rotate", { degrees: -10 });
-  $("rotate-right").onclick = () => act("rotate", { degrees: 10 });
+  for (const [id, [dx, dy]] of Object.entries(moves)) $(id).onclick = () => change("move", { dx, dy });
+  $("zoom-in").onclick = () => change("zoom", { direction: 1 });
+  $("zoom-out").onclick = () => change("zoom", { direction: -1 });
+  $("rotate-left").onclick = () => change("rotate", { degrees: -10 });
+  $("rotate-right").onclick = () => change("rotate", { degrees: 10 });
   $("normalize").onclick = normalizePad;
   $("sweep").onclick = sweep;
+  $("explain-toggle").onchange = () => act("predict");
   $("sweep-stop").onclick = () => stopSweep();
   $("backend-select").value = backendChoice;
   $("backend-select").onchange = (e) => {
-    try { localStorage.setItem("digitpad.backend", e.target.value); } catch { /* not kept: the URL still says */ }
     const u = new URL(location.href);
     u.searchParams.delete("backend");
+    u.searchParams.delete("remembered");
+    try { localStorage.setItem("digitpad.backend", e.target.value); } catch { u.searchParams.set("remembered", "no"); }
     if (e.target.value !== "auto") u.searchParams.set("backend", e.target.value);
     location.href = u.href;
   };
+  if (params.get("remembered") === "no") {
+    $("backend-note").dataset.extra = "This choice applies to this visit only: the browser would not let the page " +
+      "remember it (its storage is full or blocked).";
+  }
   document.addEventListener("keydown", onKey);
 }
 
@@ -162,15 +204,15 @@ function onKey(e) {
   if (t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement) return;
   const onButton = t instanceof HTMLButtonElement || t instanceof HTMLElement && t.tagName === "SUMMARY";
   const keys = {
-    Delete: () => { stopSweep(false); act("clear"); }, Backspace: () => { stopSweep(false); act("clear"); },
-    ArrowLeft: () => act("move", { dx: -1, dy: 0 }), ArrowRight: () => act("move", { dx: 1, dy: 0 }),
-    ArrowUp: () => act("move", { dx: 0, dy: -1 }), ArrowDown: () => act("move", { dx: 0, dy: 1 }),
-    "+": () => act("zoom", { direction: 1 }), "=": () => act("zoom", { direction: 1 }),
-    "-": () => act("zoom", { direction: -1 }),
-    "[": () => act("rotate", { degrees: -10 }), "]": () => act("rotate", { degrees: 10 }),
+    Delete: () => change("clear"), Backspace: () => change("clear"),
+    ArrowLeft: () => change("move", { dx: -1, dy: 0 }), ArrowRight: () => change("move", { dx: 1, dy: 0 }),
+    ArrowUp: () => change("move", { dx: 0, dy: -1 }), ArrowDown: () => change("move", { dx: 0, dy: 1 }),
+    "+": () => change("zoom", { direction: 1 }), "=": () => change("zoom", { direction: 1 }),
+    "-": () => change("zoom", { direction: -1 }),
+    "[": () => change("rotate", { degrees: -10 }), "]": () => change("rotate", { degrees: 10 }),
     n: normalizePad, p: () => setTool("pen"), e: () => setTool("eraser"),
   };
-  if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "z") { e.preventDefault(); act("undo"); return; }
+  if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "z") { e.preventDefault(); change("undo"); return; }
   if (e.ctrlKey || e.metaKey || e.altKey) return;
   if (e.key === "Enter" && !onButton) { e.preventDefault(); act("predict", {}, e.timeStamp); return; }
   if (keys[e.key]) { e.preventDefault(); keys[e.key](); }
@@ -181,6 +223,8 @@ function onPythonMessage(ev) {
   if (m.type === "progress") progress(m.phase, m.fraction, m.label);
   else if (m.type === "ready") { started.python = m; maybeReady(); }
   else if (m.type === "fatal") fatal(m.message, m.phase);
+  else if (m.type === "dead") dead(m.message);
+  else if (m.type === "import-progress") collect.progress(m.done, m.total);
   else if (m.type === "result" && waiting.has(m.id)) { waiting.get(m.id)(m.result); waiting.delete(m.id); }
 }
 
@@ -189,7 +233,7 @@ function onModelMessage(ev) {
   if (m.type === "backend") {
     $("backend").textContent = m.backend;
     $("backend").dataset.backend = m.backend;
-    $("backend-note").textContent = m.note || "";
+    $("backend-note").textContent = [m.note, $("backend-note").dataset.extra].filter(Boolean).join(" ");
     if (m.fallback) note(m.note);
   } else if (m.type === "ready") { started.model = m; maybeReady(); }
   else if (m.type === "fatal") fatal(m.message, m.phase);
@@ -197,7 +241,7 @@ function onModelMessage(ev) {
 
 async function maybeReady() {
   if (!started.python || !started.model || ready || root.dataset.error) return;
-  if (!started.model.hasGate || started.model.warnings.length) progress("models", 0.9, "Models loaded with warnings");
+  if (!started.model.hasDigitOrNot || started.model.warnings.length) progress("models", 0.9, "Models loaded with warnings");
   ready = true;
   progress("ready", 1, "Ready");
   $("loading").classList.add("done");
@@ -214,8 +258,21 @@ async function maybeReady() {
   }
   root.dataset.readyMs = Math.round(performance.now()).toString();
   root.dataset.ready = "true";
-  collect.refresh();
+  collect.ready();
   import("./sw-client.js").then((sw) => sw.registerServiceWorker(started.model.files)).catch(() => {});
+}
+
+// Python failed for good after start-up: say so where the person looks, and offer a reload.
+function dead(message) {
+  const el = $("fatal");
+  el.hidden = false;
+  el.replaceChildren(`${message} Recognition has stopped; your drawing is still on the pad and your stored samples are kept. `);
+  const b = document.createElement("button");
+  b.type = "button"; b.id = "reload"; b.textContent = "Reload the page";
+  b.onclick = () => location.reload();
+  el.appendChild(b);
+  root.dataset.error = "python";
+  note("Recognition has stopped: reload the page.");
 }
 
 function fatal(message, phase) {
@@ -270,7 +327,7 @@ function start() {
   bind();
   setTool("pen");
   markPadShown();
-  collect = setupCollect({ call: (a, p) => call(a, p), isReady: () => ready, pad, note });
+  collect = setupCollect({ collect: collectCall, isReady: () => ready });
   fetch("build.json").then((r) => r.json()).then((b) => { $("version").textContent = `digitpad ${b.version}, build ${b.build}`; })
     .catch(() => {});
 }

@@ -1,30 +1,43 @@
 // The Collect panel: label drawings, keep them in this browser, export and import them.
-// Python builds and validates samples; this file only stores bytes and moves files.
+// Python (in the worker) makes and checks samples and store.js keeps them there: big imports
+// and exports never touch this thread. Other tabs' changes arrive on a BroadcastChannel.
+import { CHANNEL } from "./store.js";
+
 const $ = (id) => document.getElementById(id);
-const KEY = "digitpad.samples";
-const EMPTY = JSON.stringify({ format: "digitpad-samples", version: 1, samples: [] });
 const LABELS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "not-digit"];
+const OLD_KEY = "digitpad.samples";        // where versions before IndexedDB kept samples
 
-export function setupCollect({ call, isReady, note }) {
+export function setupCollect({ collect, isReady }) {
   const msg = (t) => { $("collect-message").textContent = t; };
-  const stored = () => { try { return localStorage.getItem(KEY) || EMPTY; } catch { return EMPTY; } };
+  let waitingFile = null;                  // an import chosen before Python was ready
 
-  function save(text) {
-    try { localStorage.setItem(KEY, text); return true; } catch (e) {
-      msg(`Could not store the sample: this browser's storage is full or blocked (${e.name}). ` +
-          "Your drawing is still on the pad; export your samples to free space.");
-      return false;
+  function showCounts(counts) {
+    const parts = LABELS.filter((l) => counts[l]).map((l) => `${l === "not-digit" ? "not a digit" : l}: ${counts[l]}`);
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    $("collect-counts").textContent = total ? `${total} stored (${parts.join(", ")})` : "No samples stored yet.";
+    $("collect-counts").dataset.total = String(total);
+  }
+
+  function answer(r) {                     // every reply carries the counts, or says why not
+    if (r.counts) showCounts(r.counts);
+    if (r.error && r.storage) {
+      $("collect-counts").textContent = r.error;
+      $("collect-counts").dataset.total = "unavailable";
     }
+    return r;
   }
 
   async function refresh() {
     if (!isReady()) return;
-    const r = await call("count_samples", { stored: stored() });
-    if (r.error) { msg(`Stored samples are unreadable: ${r.error}`); return; }
-    const parts = LABELS.filter((l) => r.counts[l]).map((l) => `${l === "not-digit" ? "not a digit" : l}: ${r.counts[l]}`);
-    const total = Object.values(r.counts).reduce((a, b) => a + b, 0);
-    $("collect-counts").textContent = total ? `${total} stored (${parts.join(", ")})` : "No samples stored yet.";
-    $("collect-counts").dataset.total = String(total);
+    answer(await collect("counts"));
+  }
+
+  async function importFile(file) {
+    msg(`Importing ${file.name}…`);
+    const r = answer(await collect("import", { file }));
+    if (r.error) { msg(`${file.name} was not imported: ${r.error}. Nothing stored was changed.`); return; }
+    const dup = r.in_file - r.added;
+    msg(`Imported ${r.added} new samples from ${file.name}` + (dup ? ` (${dup} already stored or repeated).` : "."));
   }
 
   for (const label of LABELS) {
@@ -35,40 +48,52 @@ export function setupCollect({ call, isReady, note }) {
     b.setAttribute("aria-label", label === "not-digit" ? "Store as not a digit" : `Store as digit ${label}`);
     b.onclick = async () => {
       if (!isReady()) { msg("Still loading."); return; }
-      const r = await call("sample", { label });
-      if (r.error) { msg(r.error); return; }
-      const doc = JSON.parse(stored());
-      doc.samples.push(r.sample);
-      if (save(JSON.stringify(doc))) { msg(`Stored as ${b.textContent}.`); await refresh(); }
+      const r = answer(await collect("store", { label }));
+      if (r.error) msg(r.storage ? `${r.error} Your drawing is still on the pad.` : r.error);
+      else msg(r.added ? `Stored as ${b.textContent}.` : `Already stored as ${b.textContent}.`);
     };
     $("collect-buttons").appendChild(b);
   }
 
-  $("collect-export").onclick = () => {
-    const blob = new Blob([stored()], { type: "application/json" });
+  $("collect-export").onclick = async () => {
+    if (!isReady()) { msg("Still loading."); return; }
+    const r = await collect("export");
+    if (r.error) { msg(`Nothing was exported: ${r.error}`); return; }
     const a = document.createElement("a");
-    a.href = URL.createObjectURL(blob);
+    a.href = URL.createObjectURL(r.blob);
     a.download = `digitpad-samples-${new Date().toISOString().slice(0, 10)}.json`;
     document.body.appendChild(a); a.click(); a.remove();
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-    msg("Exported.");
+    msg(`Exported ${r.exported} samples.` + (r.damaged ? ` ${r.damaged} damaged stored samples were left out.` : ""));
   };
 
   $("collect-import").onchange = async (e) => {
     const file = e.target.files[0];
     e.target.value = "";
-    if (!file || !isReady()) return;
-    const r = await call("import_samples", { stored: stored(), text: await file.text() });
-    if (r.error) { msg(`${file.name} was not imported: ${r.error}. Nothing stored was changed.`); return; }
-    if (save(r.samples)) { msg(`Imported ${r.added} new samples from ${file.name}.`); await refresh(); }
+    if (!file) return;
+    if (!isReady()) { waitingFile = file; msg(`digitpad is still loading: ${file.name} will be imported as soon as it is ready.`); return; }
+    await importFile(file);
   };
 
   $("collect-clear").onclick = async () => {
     if (!confirm("Delete all stored samples? Export them first if you want to keep them.")) return;
-    try { localStorage.removeItem(KEY); } catch { /* nothing stored */ }
-    msg("Stored samples deleted.");
-    await refresh();
+    const r = answer(await collect("delete"));
+    msg(r.error ? `Nothing was deleted: ${r.error}` : "Stored samples deleted.");
   };
 
-  return { refresh };   // the app calls refresh() once Python is ready
+  if (typeof BroadcastChannel === "function") new BroadcastChannel(CHANNEL).onmessage = () => refresh();
+
+  return {
+    async ready() {
+      await refresh();
+      let old = null;
+      try { old = localStorage.getItem(OLD_KEY); } catch { /* storage blocked */ }
+      if (old) {                          // samples an older version kept: move them, lose none
+        const r = answer(await collect("import", { text: old }));
+        if (!r.error) { try { localStorage.removeItem(OLD_KEY); } catch { /* kept there too */ } }
+      }
+      if (waitingFile) { const f = waitingFile; waitingFile = null; await importFile(f); }
+    },
+    progress(done, total) { msg(`Importing… ${done.toLocaleString()} of ${total.toLocaleString()} samples checked.`); },
+  };
 }

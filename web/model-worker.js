@@ -146,15 +146,15 @@ async function runModel(name, data, n) {
   }
 }
 
-// Both networks in one call: [digits, gate] (gate null when there is no gate model).
+// Both networks in one call: [digits, digitOrNot] (null when the digit-or-not model could not load).
 async function classify(data, n) {
   if (modelBytes.combined) {
     const out = await runModel("combined", data, n);
     return [out.probabilities, out.digit_or_not];
   }
   const digits = (await runModel("digits", data, n)).probabilities;
-  const gate = modelBytes.gate ? (await runModel("gate", data, n)).probabilities : null;
-  return [digits, gate];
+  const digitOrNot = modelBytes.digit_or_not ? (await runModel("digit_or_not", data, n)).probabilities : null;
+  return [digits, digitOrNot];
 }
 
 async function loadModel(name, m, label = name) {
@@ -186,42 +186,42 @@ async function loadModels(requested) {
   mark("ort:loaded");
   const warnings = [];
   const combined = meta.models && meta.models.combined;
-  let hasGate = false;
+  let hasDigitOrNot = false;
   if (combined) {       // both networks in one graph: the convolutions run once per prediction
     try {
       await loadModel("combined", combined);
-      hasGate = true;
+      hasDigitOrNot = true;
     } catch (e) {
       delete modelBytes.combined;
       sessions.clear();
       warnings.push(`${e.message || e} Using the two separate model files instead.`);
     }
   }
-  if (!hasGate) {
-    for (const [name, key] of [["digits", "digits"], ["gate", "digit_or_not"]]) {
-      const m = meta.models && meta.models[key];
+  if (!hasDigitOrNot) {
+    for (const name of ["digits", "digit_or_not"]) {
+      const m = meta.models && meta.models[name];
       if (!m) { if (name === "digits") throw new BootError("models", "models.json lists no digit model."); continue; }
       try {
-        await loadModel(name, m, key);
-        if (name === "gate") hasGate = true;
+        await loadModel(name, m);
+        if (name === "digit_or_not") hasDigitOrNot = true;
       } catch (e) {
         if (name === "digits") throw e instanceof BootError ? e : new BootError("models", `The digit model could not be loaded: ${e.message || e}`);
-        delete modelBytes.gate;
+        delete modelBytes.digit_or_not;
         warnings.push(`${e.message || e} Falling back to the digit model's own confidence.`);
       }
     }
   }
   mark("models:ready");
   post({ type: "backend", backend, note: fallbackNote || choice.note, fallback: !!(fallbackNote || choice.fallback) });
-  return { hasGate, warnings };
+  return { hasDigitOrNot, warnings };
 }
 
 async function onRun({ id, batch, n }) {
   try {
     await ready;
-    const [digits, gate] = await classify(batch, n);
-    const d = Float32Array.from(digits), g = gate ? Float32Array.from(gate) : null;
-    python.postMessage({ type: "result", id, digits: d, gate: g }, g ? [d.buffer, g.buffer] : [d.buffer]);
+    const [digits, digitOrNot] = await classify(batch, n);
+    const d = Float32Array.from(digits), g = digitOrNot ? Float32Array.from(digitOrNot) : null;
+    python.postMessage({ type: "result", id, digits: d, digitOrNot: g }, g ? [d.buffer, g.buffer] : [d.buffer]);
   } catch (e) {
     python.postMessage({ type: "result", id, error: `The networks could not run: ${e.message || e}` });
   }
@@ -233,9 +233,9 @@ self.onmessage = (ev) => {
   python = m.port;
   python.onmessage = (e) => { if (e.data.type === "run") onRun(e.data); };
   ready = loadModels(m.backend);
-  ready.then(({ hasGate, warnings }) => {
+  ready.then(({ hasDigitOrNot, warnings }) => {
     const marks = performance.getEntriesByType("mark").map((k) => [k.name, performance.timeOrigin + k.startTime]);
     if (backend === "wasm") ["vendor/ort/ort-wasm-simd-threaded.wasm", "vendor/ort/ort-wasm-simd-threaded.mjs"].forEach((f) => used.add(f));
-    post({ type: "ready", hasGate, warnings, marks, backend, files: [...used] });
+    post({ type: "ready", hasDigitOrNot, warnings, marks, backend, files: [...used] });
   }, (e) => post({ type: "fatal", phase: e.phase || "models", message: e.message || String(e) }));
 };

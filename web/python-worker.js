@@ -10,6 +10,7 @@
 //     which Chromium caches (compiled and optimized code) across visits, then handed to
 //     Emscripten's loader as modules: Emscripten would compile them from bytes on every visit.
 import { loadPyodide } from "./vendor/pyodide/pyodide.mjs";
+import { openStore, StoreError } from "./store.js";
 
 const BOOT = __BOOT__;   // written by build.py: {"bundles": [[path, sha256], ...], "libs": [[path, site path], ...]}
 const base = new URL(".", import.meta.url);
@@ -21,6 +22,9 @@ const waiting = new Map();
 let nextRun = 1;
 const queue = [];
 let busy = false;
+let dead = null;         // set once Python has failed for good: every later action is answered at once
+let store = null;        // the IndexedDB sample store (store.js), opened on first use
+const MAX_IMPORT_BYTES = 64 * 1024 * 1024;   // digitpad.samples.MAX_FILE_BYTES
 
 const post = (msg) => self.postMessage(msg);
 const mark = (name) => performance.mark(name);
@@ -132,6 +136,7 @@ async function loadPython() {
   }
   await unpacked;                                   // a bundle's own error, with its name
   mark("python:started");
+  pyodide._api.on_fatal = died;                     // Pyodide calls this on any fatal error
   preloadLibs(pyodide, site, await libs);
   mark("python:libs");
   progress("packages", 0.6, "Importing numpy and Pillow");
@@ -172,6 +177,28 @@ function runModel(batch) {
   });
 }
 
+// A Python that failed for good (Pyodide's fatal errors: a stack overflow, out of memory) is
+// reported once, with a reload offered, instead of leaving every later action unanswered.
+function died(e) {
+  if (!dead) {
+    dead = `Python stopped working (${String(e && e.message || e).trim().split("\n").pop()}).`;
+    post({ type: "dead", message: dead });
+  }
+  return { error: `${dead} Reload the page to start again; your stored samples are kept.` };
+}
+
+function failed(e) {
+  const text = String(e && e.message || e);
+  if (dead || e && e.pyodide_fatal_error || /fatally failed|already exited|can no longer be used/.test(text)) return died(e);
+  return { error: `Python error: ${text.trim().split("\n").pop()}` };
+}
+
+// A Python action without the networks (the Collect panel's): its reply as an object.
+function python(action, payload, progress) {
+  app.begin(action, payload, progress);
+  return JSON.parse(app.end());
+}
+
 // One action: Python does it and hands out a batch, the model worker runs the batch, Python
 // turns the outputs into the reply. A stroke followed at once by another stroke skips its own
 // model run: the next one answers for the drawing as it will be.
@@ -185,13 +212,43 @@ async function act(msg, next) {
       batch = null;
     }
     if (batch) out = await runModel(batch);
-    reply = JSON.parse(out && !out.error ? app.end(out.digits, out.gate) : app.end());
+    reply = JSON.parse(out && !out.error ? app.end(out.digits, out.digitOrNot) : app.end());
     if (out && out.error) reply.error = out.error;
   } catch (e) {
-    reply = { error: `Python error: ${String(e.message || e).trim().split("\n").pop()}` };
+    reply = failed(e);
   }
   reply.ms = performance.now() - t0;
   post({ type: "result", id: msg.id, result: reply });
+}
+
+// The Collect panel: Python makes, checks and de-duplicates samples; store.js keeps them.
+async function collect(msg) {
+  let result;
+  try {
+    if (!store) { store = openStore(); store.catch(() => {}); }
+    const s = await store;
+    if (msg.op === "store") {
+      const r = python("sample", { label: msg.label });
+      result = r.error ? r : { ...(await s.add([{ key: r.key, sample: r.sample }])) };
+    } else if (msg.op === "import") {
+      if (msg.file && msg.file.size > MAX_IMPORT_BYTES) throw new StoreError(
+        `the file is ${(msg.file.size / 1e6).toFixed(0)} MB, more than the ${MAX_IMPORT_BYTES / 2 ** 20} MB a samples file may be`);
+      const text = msg.file ? await msg.file.text() : msg.text;
+      const progress = (n, total) => post({ type: "import-progress", id: msg.id, done: n, total });
+      const r = python("import_samples", { text, keys: await s.keys() }, progress);
+      result = r.error ? r : { ...(await s.add(r.added)), in_file: r.in_file };
+    } else if (msg.op === "export") {
+      const r = python("export_samples", { records: await s.samples() });
+      result = r.error ? r : { blob: new Blob([r.text], { type: "application/json" }), exported: r.exported, damaged: r.damaged };
+    } else if (msg.op === "delete") {
+      await s.clear();
+      result = {};
+    } else result = {};
+    if (!result.error) result.counts = await s.counts();
+  } catch (e) {
+    result = e instanceof StoreError ? { error: e.message, storage: true } : failed(e);
+  }
+  post({ type: "result", id: msg.id, result });
 }
 
 async function pump() {
@@ -203,9 +260,13 @@ async function pump() {
       try { await boot(msg); } catch (e) {
         post({ type: "fatal", phase: e.phase || "runtime", message: e.message || String(e) });
       }
-    } else if (msg.type === "act") {
-      if (!app) post({ type: "result", id: msg.id, result: { error: "Still loading." } });
-      else await act(msg, queue[0]);
+    } else if (msg.type === "act" || msg.type === "collect") {
+      if (dead) post({ type: "result", id: msg.id, result: { error: dead } });
+      else if (msg.action === "explain" && queue.some((m) => m.type === "act")) {
+        post({ type: "result", id: msg.id, result: { skipped: true } });   // newer work first: it will ask again
+      }
+      else if (!app) post({ type: "result", id: msg.id, result: { error: "Still loading." } });
+      else await (msg.type === "act" ? act(msg, queue[0]) : collect(msg));
     }
   }
   busy = false;
@@ -219,3 +280,9 @@ self.failedImports = (names) => names.filter((name) => {
   try { pyodide.pyimport(name); return false; } catch { return true; }
 });
 self.sourceModules = () => pyodide.pyimport("digitpad.browser").compiled_from_source().toJs();
+// ... and for the test that a Python which fails for good is reported, not left hanging: the
+// very path Pyodide takes on a fatal error (a stack overflow, running out of memory).
+self.failPythonForTest = () => {
+  try { pyodide._api.fatal_error(new Error("a fatal error made by the test")); } catch { /* it rethrows */ }
+  return true;
+};

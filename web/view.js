@@ -51,18 +51,78 @@ export function showPrediction(v) {
     return li;
   }));
   paintEye(v.image ? bytes(v.image) : null);
+  showNumber(v.number || "", v.number_symbols || []);
   $("message").textContent = v.message || "";
 }
 
-export function paintEye(px) {
-  const c = $("eye"), ctx = c.getContext("2d");
-  const img = ctx.createImageData(28, 28);
+// The number read from the whole pad: its digits as text, and each digit's image and confidence.
+function showNumber(text, symbols) {
+  $("number").textContent = text;
+  $("number-digits").replaceChildren(...symbols.map((s) => {
+    const li = document.createElement("li");
+    li.classList.toggle("uncertain", s.uncertain);
+    li.dataset.digit = String(s.digit);
+    li.title = s.uncertain ? "Uncertain: look again at this one" : "";
+    const c = document.createElement("canvas");
+    c.width = c.height = 28;
+    paintGrey(c, bytes(s.image));
+    const t = document.createElement("span");
+    t.textContent = `${s.digit} · ${(100 * s.p).toFixed(0)}%`;
+    li.append(c, t);
+    li.setAttribute("aria-label", `${s.digit}, ${(100 * s.p).toFixed(0)} percent${s.uncertain ? ", uncertain" : ""}`);
+    return li;
+  }));
+}
+
+function paintGrey(canvas, px) {
+  const ctx = canvas.getContext("2d"), img = ctx.createImageData(28, 28);
   for (let i = 0; i < 784; i++) {
     const g = px ? px[i] : 0;
-    img.data.set([g, g, g, 255], i * 4);
+    img.data[4 * i] = img.data[4 * i + 1] = img.data[4 * i + 2] = g;
+    img.data[4 * i + 3] = 255;
   }
   ctx.putImageData(img, 0, 0);
 }
+
+// Why this digit: the heat map over the model's eye (and, by the render's placement, the pad).
+const FOR = [27, 160, 70], AGAINST = [230, 120, 0];
+export function heatOf(e) {
+  const raw = new Int8Array(bytes(e.heat).buffer), heat = new Float32Array(784);
+  for (let i = 0; i < 784; i++) heat[i] = raw[i] / 127;       // -1..1 of the largest evidence
+  return heat;
+}
+
+export function paintExplain(e, eye) {
+  const c = $("explain"), ctx = c.getContext("2d"), img = ctx.createImageData(28, 28);
+  const heat = e ? heatOf(e) : null;
+  for (let i = 0; i < 784; i++) {
+    const g = (eye ? eye[i] : 0) * 0.55, h = heat ? heat[i] : 0, col = h >= 0 ? FOR : AGAINST, a = Math.min(Math.abs(h), 1);
+    for (let k = 0; k < 3; k++) img.data[4 * i + k] = g * (1 - a) + col[k] * a;
+    img.data[4 * i + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+  $("explain-text").textContent = !e ? "Switch on to see which ink the network's answer rests on." :
+    `Evidence for ${e.digit} (${(100 * e.p).toFixed(1)}%) over ${e.runner_up} (${(100 * e.p_runner_up).toFixed(1)}%).`;
+}
+
+// A pad overlay that paints the heat map where each 28x28 pixel lies on the pad.
+export function explainOverlay(e) {
+  if (!e || !e.placement) return null;
+  const heat = heatOf(e), { scale, offset, unit } = e.placement;
+  const at = (x, y) => [(x * unit - offset[0]) / scale, (y * unit - offset[1]) / scale];
+  return (ctx) => {
+    for (let i = 0; i < 784; i++) {
+      const h = heat[i];
+      if (Math.abs(h) < 0.15) continue;
+      const [x0, y0] = at(i % 28, Math.floor(i / 28)), [x1, y1] = at(i % 28 + 1, Math.floor(i / 28) + 1);
+      const col = h >= 0 ? FOR : AGAINST;
+      ctx.fillStyle = `rgba(${col[0]}, ${col[1]}, ${col[2]}, ${(0.5 * Math.min(Math.abs(h), 1)).toFixed(2)})`;
+      ctx.fillRect(x0, y0, x1 - x0, y1 - y0);
+    }
+  };
+}
+
+export function paintEye(px) { paintGrey($("eye"), px); }
 
 export function paintSweep(rows, upto = rows.length) {
   const c = $("sweep-chart"), ctx = c.getContext("2d");

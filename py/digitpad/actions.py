@@ -61,10 +61,28 @@ def _set(c: Controller, p: dict) -> Step:
     return c.then_predict(reply) if name == "normalize" else Step(reply)
 
 
-def _import(c: Controller, p: dict) -> Step:
-    stored = samples.parse(p.get("stored") or samples.dump([]))
-    merged, added = samples.merge(stored, samples.parse(_text(p, "text")))
-    return Step({"samples": samples.dump(merged), "added": added, "counts": samples.counts(merged)})
+def _sample(c: Controller, p: dict) -> Step:
+    s = samples.make_sample(c.drawing, c.model_input(), _text(p, "label"))
+    return Step({"sample": s, "key": samples.key(s)})
+
+
+def _import(c: Controller, p: dict, progress=None) -> Step:
+    """The new samples of an imported file (validated, without those stored or repeated)."""
+    incoming = samples.parse(_text(p, "text"), progress)
+    keys = p.get("keys") or []
+    if not isinstance(keys, list):
+        raise ActionError("keys must be a list")
+    added = samples.merge(keys, incoming)
+    return Step({"added": [{"key": samples.key(s), "sample": s} for s in added], "in_file": len(incoming)})
+
+
+def _export(c: Controller, p: dict) -> Step:
+    """The file for the stored samples; damaged ones are left out and counted."""
+    records = p.get("records") or []
+    if not isinstance(records, list):
+        raise ActionError("records must be a list")
+    good, bad = samples.read_stored(records)
+    return Step({"text": samples.dump(good), "exported": len(good), "damaged": bad})
 
 
 ACTIONS = {
@@ -79,18 +97,22 @@ ACTIONS = {
     "state": lambda c, p: Step(c.state()),
     "predict": lambda c, p: c.predict(),
     "sweep": lambda c, p: c.sweep(),
-    "sample": lambda c, p: Step({"sample": samples.make_sample(c.drawing, c.model_input(), _text(p, "label"))}),
+    "explain": lambda c, p: c.explain(),
+    "sample": _sample,
     "import_samples": _import,
-    "count_samples": lambda c, p: Step({"counts": samples.counts(samples.parse(p.get("stored") or samples.dump([])))}),
+    "export_samples": _export,
 }
 
 
-def handle(c: Controller, action: str, payload: dict | None) -> Step:
-    """The step for one action; a UserError becomes a reply with ``error`` and changes nothing."""
+def handle(c: Controller, action: str, payload: dict | None, progress=None) -> Step:
+    """The step for one action; a UserError becomes a reply with ``error`` and changes nothing.
+    ``progress(done, total)`` hears from long actions (an import) as they go."""
     fn = ACTIONS.get(action)
     try:
         if fn is None:
             raise ActionError(f"unknown action {action!r}")
-        return fn(c, payload or {})
+        if payload is not None and not isinstance(payload, dict):
+            raise ActionError("an action's payload must be an object")
+        return _import(c, payload, progress) if fn is _import else fn(c, payload or {})
     except UserError as e:
         return Step({"error": str(e)})

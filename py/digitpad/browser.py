@@ -1,7 +1,7 @@
 """The only module that touches the browser (``js``/``pyodide``): FFI conversions, nothing else.
 
 The worker's JavaScript calls, for every action, ``begin(action, payload)`` and, after running the
-networks on the batch it returned (if any), ``end(digits, gate)``. Both are plain synchronous
+networks on the batch it returned (if any), ``end(digits, digit_or_not)``. Both are plain synchronous
 calls: no Python event loop runs between them. Data crosses as typed arrays (points in, the batch
 out, probabilities in) and one JSON string out; images and stroke points inside it are base64 of
 their raw bytes, which both sides encode and decode in C.
@@ -40,16 +40,16 @@ class App:
         self.controller = Controller(Thresholds.from_models_json(json.loads(models_json or "{}")))
         self.step: Step | None = None
 
-    def begin(self, action: str, payload=None):
+    def begin(self, action: str, payload=None, progress=None):
         """Do the action; return the batch to classify (a Float32Array) or None."""
         p = payload.to_py() if hasattr(payload, "to_py") else (payload or {})
-        self.step = handle(self.controller, str(action), p)
+        self.step = handle(self.controller, str(action), p, progress)
         return None if self.step.batch is None else to_js(np.ascontiguousarray(self.step.batch).ravel())
 
-    def end(self, digits=None, gate=None) -> str:
+    def end(self, digits=None, digit_or_not=None) -> str:
         """The reply for the action begun last, as JSON, given the networks' outputs."""
         step, self.step = self.step, None
-        return json.dumps(step.complete(_array(digits), _array(gate)), default=_wire, separators=(",", ":"))
+        return json.dumps(step.complete(_array(digits), _array(digit_or_not)), default=_wire, separators=(",", ":"))
 
 
 def compiled_from_source() -> list[str]:

@@ -15,16 +15,22 @@ import numpy as np
 
 from . import transforms
 from .errors import UserError
-from .render import render
-from .strokes import DEFAULT_PEN_WIDTH, PAD, Drawing, StrokeError, make_stroke, simplified
-from .symbols import count_symbols
-from .views import Thresholds, check_probabilities, empty_view, prediction_view, sweep_view
+from .render import render, render_placed
+from .strokes import (DEFAULT_PEN_WIDTH, MAX_STROKES, MAX_TOTAL_POINTS, PAD, Drawing, StrokeError, ink_bbox,
+                      make_stroke, simplified)
+from . import explain
+from .reading import Reader
+from .segment import Params
+from .views import Thresholds, check_probabilities, empty_view, sweep_view
 
 MOVE_STEP = PAD / 28        # one MNIST pixel with normalization off
 ZOOM_STEP = 1.1
 ROTATE_STEP = 10.0
 SWEEP_STEPS = 36            # 10 degrees apart
 UNDO_DEPTH = 200
+# Move, zoom and rotate keep the symbol where a person can see and reach it: its box must meet
+# the pad, and its size stay between these (a zoom past them is refused, never applied).
+MIN_EXTENT, MAX_EXTENT = 2.0, 4 * PAD
 
 
 @dataclass
@@ -34,15 +40,20 @@ class Step:
     batch: np.ndarray | None = None                 # float32 [n, 1, 28, 28]
     finish: Callable[[np.ndarray, np.ndarray | None], dict] | None = None
 
-    def complete(self, digits=None, gate=None) -> dict:
+    def complete(self, digits=None, digit_or_not=None) -> dict:
         """The reply, with the view when the networks' outputs are given (None: they failed)."""
         out = dict(self.reply)
         if self.finish is not None and digits is not None:
             try:
-                out.update(self.finish(digits, gate))
+                out.update(self.finish(digits, digit_or_not))
             except UserError as e:        # a model that breaks its contract: say so, keep the drawing
                 out["error"] = str(e)
         return out
+
+
+def _size(d: Drawing) -> tuple[float, float]:
+    box = ink_bbox(d.strokes)
+    return (0.0, 0.0) if box is None else (box[2] - box[0], box[3] - box[1])
 
 
 @dataclass
@@ -59,16 +70,33 @@ class Settings:
 @dataclass
 class Controller:
     thresholds: Thresholds = field(default_factory=Thresholds)
+    segmentation: Params = field(default_factory=Params)
     settings: Settings = field(default_factory=Settings)
     drawing: Drawing = field(default_factory=Drawing)
     history: list[Drawing] = field(default_factory=list)
+    _run: str | None = None       # the transform repeated last: a run of them is one undo step
 
     # ---- drawing -------------------------------------------------------------------------
-    def _commit(self, new: Drawing, strokes: bool = True) -> dict:
-        self.history.append(self.drawing)
-        del self.history[:-UNDO_DEPTH]
+    def _commit(self, new: Drawing, strokes: bool = True, run: str | None = None) -> dict:
+        if run is None or run != self._run:
+            self.history.append(self.drawing)
+            del self.history[:-UNDO_DEPTH]
+        self._run = run
         self.drawing = new
         return self.state(strokes)
+
+    def _transform(self, new: Drawing, run: str) -> dict:
+        """Commit a move/zoom/rotate, unless it would take the symbol off the pad or out of scale."""
+        box = ink_bbox(new.strokes)
+        if box is not None:
+            extent = max(box[2] - box[0], box[3] - box[1])
+            if extent > MAX_EXTENT:
+                raise UserError("The symbol is as large as it can get: zoom out or press Normalize.")
+            if extent < MIN_EXTENT and extent < max(*_size(self.drawing)):
+                raise UserError("The symbol is as small as it can get: zoom in or press Normalize.")
+            if box[2] < 0 or box[3] < 0 or box[0] > PAD or box[1] > PAD:
+                raise UserError("That would move the symbol off the pad.")
+        return self._commit(new, run=run)
 
     def state(self, strokes: bool = True) -> dict:
         """What the page shows of the drawing; the strokes only when Python changed them."""
@@ -82,12 +110,18 @@ class Controller:
         s = make_stroke(points, tool, width)
         if s is None:
             raise StrokeError("that stroke had no usable points")
+        s = simplified(s)
+        strokes = self.drawing.strokes
+        if len(strokes) >= MAX_STROKES or sum(len(t.points) for t in strokes) + len(s.points) > MAX_TOTAL_POINTS:
+            raise StrokeError(f"The pad is full ({len(strokes)} strokes): that stroke was not kept. "
+                              "Undo, erase or clear to draw more.")
         # the page painted the stroke itself: it needs no strokes back
-        return self._commit(Drawing(self.drawing.strokes + [simplified(s)]), strokes=False)
+        return self._commit(Drawing(strokes + [s]), strokes=False)
 
     def undo(self) -> dict:
         if self.history:
             self.drawing = self.history.pop()
+        self._run = None
         return self.state()
 
     def clear(self) -> dict:
@@ -96,13 +130,13 @@ class Controller:
         return self._commit(Drawing())   # clearing can be undone too: nothing is lost
 
     def move(self, dx: float, dy: float) -> dict:
-        return self._commit(transforms.move(self.drawing, dx * MOVE_STEP, dy * MOVE_STEP))
+        return self._transform(transforms.move(self.drawing, dx * MOVE_STEP, dy * MOVE_STEP), "move")
 
     def zoom(self, direction: int) -> dict:
-        return self._commit(transforms.zoom(self.drawing, ZOOM_STEP ** direction))
+        return self._transform(transforms.zoom(self.drawing, ZOOM_STEP ** direction), "zoom")
 
     def rotate(self, degrees: float = ROTATE_STEP) -> dict:
-        return self._commit(transforms.rotate(self.drawing, degrees))
+        return self._transform(transforms.rotate(self.drawing, degrees), "rotate")
 
     def normalize_pad(self) -> dict:
         new, box = transforms.normalize(self.drawing)
@@ -119,23 +153,36 @@ class Controller:
         """The 28x28 float32 image the networks see, or None for an empty pad."""
         return render(self.drawing.strokes, self.settings.normalize)
 
-    def predict(self, reply: dict | None = None) -> Step:
+    def __post_init__(self):
+        self.reader = Reader(self.segmentation, self.thresholds)
+
+    def predict(self, reply: dict | None = None, fresh: bool = True) -> Step:
+        """The whole drawing and the symbols of the number, in one batch (see reading.py)."""
         reply = {} if reply is None else reply
-        image = self.model_input()
-        if image is None:
+        planned = self.reader.plan(self.drawing.strokes, self.settings.normalize, fresh)
+        if planned is None:
             return Step({**reply, "view": empty_view()})
-        strokes = self.drawing.strokes
+        batch, finish = planned
+        if batch is None:
+            return Step({**reply, "view": finish(None, None)})
+        return Step(reply, batch, lambda digits, digit_or_not: {"view": finish(digits, digit_or_not)})
 
-        def finish(digits, gate) -> dict:
-            probs = check_probabilities(digits, 1, 10, "the digit model")[0]
-            p_digit = None if gate is None else float(check_probabilities(gate, 1, 2, "the gate model")[0, 1])
-            return {"view": prediction_view(probs, p_digit, image, count_symbols(strokes), self.thresholds)}
+    def explain(self) -> Step:
+        """Why the network chose its digit for the drawing: occlusion sensitivity (explain.py)."""
+        image, placement = render_placed(self.drawing.strokes, self.settings.normalize)
+        if image is None:
+            return Step({"explain": None})
+        batch, patches = explain.occlusions(image)
 
-        return Step(reply, image[None, None], finish)
+        def finish(digits, digit_or_not) -> dict:
+            probs = check_probabilities(digits, len(batch), 10, "the digit model")
+            return {"explain": explain.evidence(probs, patches, placement)}
+
+        return Step({}, batch, finish)
 
     def then_predict(self, reply: dict) -> Step:
         """A change, followed by a prediction when "predict when a stroke ends" is on."""
-        return self.predict(reply) if self.settings.auto_predict else Step(reply)
+        return self.predict(reply, fresh=False) if self.settings.auto_predict else Step(reply)
 
     def sweep_inputs(self, steps: int = SWEEP_STEPS) -> tuple[list[float], np.ndarray | None]:
         if self.drawing.is_empty:
@@ -151,10 +198,10 @@ class Controller:
         if batch is None:
             return Step({"sweep": [], "message": "Draw a digit first, then sweep it through 360 degrees."})
 
-        def finish(digits, gate) -> dict:
+        def finish(digits, digit_or_not) -> dict:
             n = len(angles)
             probs = check_probabilities(digits, n, 10, "the digit model")
-            p_digit = None if gate is None else check_probabilities(gate, n, 2, "the gate model")[:, 1]
+            p_digit = None if digit_or_not is None else check_probabilities(digit_or_not, n, 2, "the digit-or-not model")[:, 1]
             return {"sweep": sweep_view(angles, probs, p_digit), "message": ""}
 
         return Step({}, batch, finish)

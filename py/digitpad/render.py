@@ -7,6 +7,8 @@ averaging), which gives the same soft grey edges as MNIST's anti-aliasing.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from PIL import Image, ImageDraw
 
@@ -47,7 +49,7 @@ def _to_float(img: Image.Image, factor: int) -> np.ndarray:
     return np.asarray(small, dtype=np.float32) / 255.0
 
 
-def center_of_mass(a: np.ndarray) -> tuple[float, float] | None:
+def centre_of_mass(a: np.ndarray) -> tuple[float, float] | None:
     """(x, y) centre of mass of a 2-D ink image, or None if it has no ink."""
     total = float(a.sum(dtype=np.float64))
     if total <= 0:
@@ -67,24 +69,37 @@ def shift_image(a: np.ndarray, dx: int, dy: int) -> np.ndarray:
     return out
 
 
-def center_by_mass(a: np.ndarray) -> np.ndarray:
-    """Move the centre of mass to the image centre by whole pixels of ``a``."""
-    com = center_of_mass(a)
+def mass_shift(a: np.ndarray) -> tuple[int, int]:
+    """The whole-pixel shift that moves the centre of mass to the image centre."""
+    com = centre_of_mass(a)
     if com is None:
-        return a
-    c = (a.shape[1] - 1) / 2, (a.shape[0] - 1) / 2
-    return shift_image(a, int(round(c[0] - com[0])), int(round(c[1] - com[1])))
+        return 0, 0
+    return int(round((a.shape[1] - 1) / 2 - com[0])), int(round((a.shape[0] - 1) / 2 - com[1]))
 
 
-def render_mnist(strokes: list[Stroke], pen_scale: float = 1.0) -> np.ndarray | None:
-    """Normalized rendering: fit to 20x20, centre by mass. None when there is no pen ink.
+@dataclass(frozen=True)
+class Placement:
+    """Where the pad landed in the 28x28 image: pixel = (pad * scale + offset) / 28-pixel size."""
+    scale: float
+    offset: tuple[float, float]
+    unit: int                    # hi-res pixels per 28x28 pixel
 
-    Stroke width does not depend on how big the person drew: a default pen becomes MNIST_PEN
-    pixels wide at 28x28, and ``pen_scale`` (or a wider pen) makes it bolder or thinner.
-    """
+    def to_pad(self, x: float, y: float) -> tuple[float, float]:
+        """A point of the 28x28 image on the pad (for showing the image's cells over the drawing)."""
+        if self.scale == 0:
+            return self.offset
+        return (x * self.unit - self.offset[0]) / self.scale, (y * self.unit - self.offset[1]) / self.scale
+
+
+def render_placed(strokes: list[Stroke], normalize: bool = True, pen_scale: float = 1.0):
+    """(28x28 image, Placement), or (None, None) when there is no pen ink."""
     bbox = ink_bbox(strokes)
     if bbox is None:
-        return None
+        return None, None
+    if not normalize:   # a plain area-average downscale of the whole pad
+        factor = 10
+        k = SIZE * factor / PAD
+        return _to_float(_draw(strokes, SIZE * factor, k, (0.0, 0.0), k), factor), Placement(k, (0.0, 0.0), factor)
     hi = SIZE * SS
     width_scale = MNIST_PEN * SS / DEFAULT_PEN_WIDTH * pen_scale   # pad units -> hi-res pixels
     pen_w = max((s.width for s in strokes if s.is_pen), default=DEFAULT_PEN_WIDTH) * width_scale
@@ -93,24 +108,26 @@ def render_mnist(strokes: list[Stroke], pen_scale: float = 1.0) -> np.ndarray | 
     room = BOX * SS - pen_w          # the ink (centre line plus half a pen each side) fits BOX
     scale = room / extent if extent > 1e-9 and room > 0 else 0.0
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    offset = (hi / 2 - cx * scale, hi / 2 - cy * scale)
-    if scale == 0.0:  # a dot: every point lands on the centre
-        offset = (hi / 2, hi / 2)
-    img = _draw(strokes, hi, scale, offset, width_scale)
-    a = center_by_mass(np.asarray(img))   # shifting at hi-res = sub-pixel accuracy at 28x28
-    return _to_float(Image.fromarray(a), SS)
+    offset = (hi / 2 - cx * scale, hi / 2 - cy * scale) if scale else (hi / 2, hi / 2)   # a dot: at the centre
+    a = np.asarray(_draw(strokes, hi, scale, offset, width_scale))
+    dx, dy = mass_shift(a)           # shifting at hi-res = sub-pixel accuracy at 28x28
+    placed = Placement(scale, (offset[0] + dx, offset[1] + dy), SS)
+    return _to_float(Image.fromarray(shift_image(a, dx, dy)), SS), placed
 
 
-def render_plain(strokes: list[Stroke], pad: float = PAD) -> np.ndarray | None:
+def render_mnist(strokes: list[Stroke], pen_scale: float = 1.0) -> np.ndarray | None:
+    """Normalized rendering: fit to 20x20, centre by mass. None when there is no pen ink.
+
+    Stroke width does not depend on how big the person drew: a default pen becomes MNIST_PEN
+    pixels wide at 28x28, and ``pen_scale`` (or a wider pen) makes it bolder or thinner.
+    """
+    return render_placed(strokes, True, pen_scale)[0]
+
+
+def render_plain(strokes: list[Stroke]) -> np.ndarray | None:
     """Normalization off: a plain area-average downscale of the whole pad to 28x28."""
-    if ink_bbox(strokes) is None:
-        return None
-    factor = 10
-    hi = SIZE * factor
-    k = hi / pad
-    img = _draw(strokes, hi, k, (0.0, 0.0), k)
-    return _to_float(img, factor)
+    return render_placed(strokes, False)[0]
 
 
 def render(strokes: list[Stroke], normalize: bool = True, pen_scale: float = 1.0) -> np.ndarray | None:
-    return render_mnist(strokes, pen_scale) if normalize else render_plain(strokes)
+    return render_placed(strokes, normalize, pen_scale)[0]

@@ -5,6 +5,7 @@ drawing means the same thing on a phone and on a laptop.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -16,22 +17,30 @@ PAD = 280.0               # logical side of the pad (10 units per MNIST pixel wi
 DEFAULT_PEN_WIDTH = 18.0  # pad units: 1.8 px at 28x28, close to MNIST's pen with normalization off
 MAX_COORD = 1e6           # coordinates beyond this are nonsense from a broken event, not a drawing
 MAX_POINTS = 20000        # per stroke; longer strokes are thinned, never rejected
+# The whole drawing (after simplification). Past these a stroke is refused with a message: every
+# action's work grows with the ink on the pad, and the page must answer in milliseconds.
+MAX_STROKES = 1000
+MAX_TOTAL_POINTS = 100_000
 # A stroke from the pad keeps the points that change its shape by more than this share of its own
 # size: at most 1/20 of an output pixel once normalization fits it into 20x20, so the network's
 # input does not change, while the work per stroke follows the shape, not the pointer events.
 SIMPLIFY = 0.0025
 PEN, ERASER = "pen", "eraser"
+_serial = itertools.count(1)
 
 
 class StrokeError(UserError):
     """A stroke that cannot be drawn; the message is shown to the user as is."""
 
 
-@dataclass
+@dataclass(eq=False)
 class Stroke:
     points: np.ndarray            # float64 [n, 2], n >= 1, finite
     tool: str = PEN
     width: float = DEFAULT_PEN_WIDTH
+    # never changes for this object (strokes are not mutated: transforms make new ones), so work
+    # done for a set of strokes can be kept under their uids
+    uid: int = field(default_factory=lambda: next(_serial), repr=False)
 
     @property
     def is_pen(self) -> bool:

@@ -1,9 +1,9 @@
 """From the networks' outputs to what the page shows: checks, verdict, top 3, view models.
 
 The networks run outside Python (onnxruntime-web in the page, onnxruntime in tests): a
-controller step hands out a batch, and gets back ``digits`` [n,10] and ``gate`` [n,2] or None
-(gate index 1 = digit; None when there is no gate model). The thresholds come from models.json,
-where the training run that produced the gate measured them.
+controller step hands out a batch, and gets back ``digits`` [n,10] and ``digit_or_not`` [n,2] or
+None (index 1 = digit; None when the digit-or-not model could not load). The thresholds come
+from models.json, where the training run of the digit-or-not model measured them.
 """
 from __future__ import annotations
 
@@ -14,22 +14,24 @@ import numpy as np
 from .errors import UserError
 
 EMPTY, ACCEPTED, REJECTED, MULTIPLE = "empty", "accepted", "rejected", "multiple"
-# Without a gate model, fall back to the digit net's own confidence (the max-softmax baseline).
+# Without the digit-or-not model, fall back to the digit net's own confidence (the max-softmax baseline).
 DEFAULT_BASELINE_THRESHOLD = 0.90
-DEFAULT_GATE_THRESHOLD = 0.5
+DEFAULT_DIGIT_OR_NOT_THRESHOLD = 0.5
 
 
 @dataclass
 class Thresholds:
-    gate: float = DEFAULT_GATE_THRESHOLD
+    digit_or_not: float = DEFAULT_DIGIT_OR_NOT_THRESHOLD
     baseline: float = DEFAULT_BASELINE_THRESHOLD
 
     @classmethod
     def from_models_json(cls, doc: dict) -> "Thresholds":
         models = (doc or {}).get("models", {})
-        gate = models.get("digit_or_not", {}).get("threshold", DEFAULT_GATE_THRESHOLD)
-        base = models.get("digits", {}).get("baseline_threshold", DEFAULT_BASELINE_THRESHOLD)
-        return cls(float(gate), float(base))
+        entry = models.get("digit_or_not", {})
+        threshold = entry.get("threshold", DEFAULT_DIGIT_OR_NOT_THRESHOLD)
+        base = entry.get("baseline_threshold", models.get("digits", {}).get("baseline_threshold",
+                                                                           DEFAULT_BASELINE_THRESHOLD))
+        return cls(float(threshold), float(base))
 
 
 class ModelOutputError(UserError):
@@ -54,17 +56,17 @@ def top3(p: np.ndarray) -> list[dict]:
 
 
 def verdict(p_digit: float | None, probs: np.ndarray, symbols: int, th: Thresholds) -> tuple[str, float]:
-    """(verdict, digit share for the bar). The bar uses the gate when there is one."""
+    """(verdict, digit share for the bar). The bar uses the digit-or-not model when there is one."""
     share = float(p_digit) if p_digit is not None else float(probs.max())
     if symbols > 1:
         return MULTIPLE, share
-    threshold = th.gate if p_digit is not None else th.baseline
+    threshold = th.digit_or_not if p_digit is not None else th.baseline
     return (ACCEPTED if share >= threshold else REJECTED), share
 
 
 def empty_view() -> dict:
     return {"verdict": EMPTY, "digit": None, "probabilities": None, "top3": [], "digit_share": None,
-            "symbols": 0, "image": None, "message": "Draw a digit on the pad."}
+            "symbols": 0, "image": None, "message": "Draw a digit on the pad.", "number": "", "number_symbols": []}
 
 
 def prediction_view(probs: np.ndarray, p_digit: float | None, image: np.ndarray, symbols: int,
@@ -76,8 +78,20 @@ def prediction_view(probs: np.ndarray, p_digit: float | None, image: np.ndarray,
                 MULTIPLE: f"{symbols} symbols on the pad: draw one digit at a time."}
     return {"verdict": v, "digit": digit, "probabilities": [float(x) for x in probs],
             "top3": top3(probs), "digit_share": share, "symbols": symbols,
-            "gate": p_digit is not None,
+            "digit_or_not": p_digit is not None,
             "image": image_bytes(image), "message": messages[v]}
+
+
+UNCERTAIN = 0.8   # a digit of a number read with less confidence than this is highlighted
+
+
+def symbol_view(probs: np.ndarray, p_digit: float | None, image: np.ndarray, box: list[float], th: Thresholds) -> dict:
+    """One symbol of the number: its digit, how sure, whether it looks like a digit at all."""
+    digit = int(np.argmax(probs))
+    p = float(probs[digit])
+    is_digit = p_digit is None or p_digit >= th.digit_or_not
+    return {"digit": digit, "p": p, "p_digit": p_digit, "uncertain": p < UNCERTAIN or not is_digit,
+            "image": image_bytes(image), "box": [float(v) for v in box]}
 
 
 def image_bytes(image: np.ndarray) -> bytes:

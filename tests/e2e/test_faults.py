@@ -49,9 +49,9 @@ def open_broken(make_app, srv) -> App:
     (lambda d: corrupt(d / "vendor/pyodide/python_stdlib.zip"), "runtime", "Python (Pyodide) could not start"),
     (lambda d: corrupt(d / "vendor/pyodide/site-vendor.tar.gz"), "packages", "site-vendor.tar.gz is corrupt"),
     (lambda d: (d / "vendor/pyodide/site-app.tar.gz").unlink(), "packages", "site-app.tar.gz is missing on the server"),
-    (lambda d: [(d / f"models/{f}").unlink() for f in ("digitpad.onnx", "digits.onnx")], "models",
+    (lambda d: [(d / f"models/{f}").unlink() for f in ("combined.onnx", "digits.onnx")], "models",
      "missing on the server (HTTP 404)"),
-    (lambda d: [corrupt(d / f"models/{f}") for f in ("digitpad.onnx", "digits.onnx")], "models",
+    (lambda d: [corrupt(d / f"models/{f}") for f in ("combined.onnx", "digits.onnx")], "models",
      "is corrupt: its sha256 does not match"),
     (lambda d: (d / "vendor/ort/ort.wasm.min.mjs").unlink(), "models", "onnxruntime-web (wasm) could not be loaded"),
 ], ids=["pyodide-wasm-missing", "stdlib-corrupt", "numpy-pillow-corrupt", "digitpad-missing", "model-missing",
@@ -67,19 +67,19 @@ def test_broken_files_say_what_is_wrong_and_keep_the_drawing(make_app, broken_si
 
 
 def test_corrupt_combined_model_falls_back_to_the_two_files(make_app, broken_site):
-    srv = broken_site(lambda d: corrupt(d / "models/digitpad.onnx"))
+    srv = broken_site(lambda d: corrupt(d / "models/combined.onnx"))
     app = make_app(srv.origin)
     app.open(srv.url)
     message = app.page.text_content("#message")
-    assert "models/digitpad.onnx) is corrupt" in message and "two separate model files" in message
+    assert "models/combined.onnx) is corrupt" in message and "two separate model files" in message
     app.draw(SEVEN)
     app.wait_predictions(1)
     assert app.digit() == "7" and app.verdict() == "accepted"
     assert any(u.endswith("/models/digit_or_not.onnx") for u in app.requests)
 
 
-def test_missing_gate_falls_back_to_the_digit_networks_confidence(make_app, broken_site):
-    srv = broken_site(lambda d: [(d / f"models/{f}").unlink() for f in ("digitpad.onnx", "digit_or_not.onnx")])
+def test_missing_digit_or_not_falls_back_to_the_digit_networks_confidence(make_app, broken_site):
+    srv = broken_site(lambda d: [(d / f"models/{f}").unlink() for f in ("combined.onnx", "digit_or_not.onnx")])
     app = make_app(srv.origin)
     app.open(srv.url)
     assert "Falling back to the digit model's own confidence" in app.page.text_content("#message")
@@ -114,7 +114,7 @@ def assert_on_wasm_and_working(app: App, note: str) -> None:
 
 def webgl_cannot_run(site):
     """Give the combined model an extra output, Round(image): wasm runs it, WebGL has no kernel."""
-    path = site / "models/digitpad.onnx"
+    path = site / "models/combined.onnx"
     m = onnx.load(str(path))
     m.graph.node.append(helper.make_node("Round", ["image"], ["rounded"]))
     m.graph.output.append(helper.make_tensor_value_info("rounded", TensorProto.FLOAT, None))

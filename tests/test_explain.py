@@ -1,0 +1,70 @@
+"""Why this digit (occlusion sensitivity), checked with the shipped network on a real case."""
+import numpy as np
+import onnxruntime as ort
+import pytest
+
+from digitpad import explain
+from digitpad.actions import handle
+from digitpad.controller import Controller
+
+from conftest import ROOT
+
+SEVEN = [[90, 70], [190, 70], [120, 220]]
+
+
+@pytest.fixture(scope="module")
+def nets():
+    sess = ort.InferenceSession(str(ROOT / "models/combined.onnx"), providers=["CPUExecutionProvider"])
+    return lambda batch: sess.run(None, {"image": batch})
+
+
+def explained(nets, points):
+    c = Controller()
+    handle(c, "set", {"name": "auto_predict", "value": False})
+    handle(c, "stroke", {"points": points})
+    step = handle(c, "explain", {})
+    return step.complete(*nets(step.batch))["explain"], step.batch
+
+
+def heat(e) -> np.ndarray:
+    return np.frombuffer(e["heat"], np.int8).reshape(28, 28) / 127 * e["scale"]
+
+
+def test_the_evidence_for_7_over_1_lies_on_the_bar(nets):
+    e, batch = explained(nets, SEVEN)
+    assert (e["digit"], e["runner_up"]) == (7, 1)
+    h, image = heat(e), batch[0, 0]
+    ink_rows = np.nonzero(image.max(1) > 0.5)[0]
+    bar = slice(ink_rows[0], ink_rows[0] + 4)                  # the top four rows of ink: the 7's bar
+    stem = slice(ink_rows[0] + 8, ink_rows[-1] + 1)
+    assert h[bar].max() > h[stem].max() > 0
+    peak_row = np.unravel_index(np.argmax(h), h.shape)[0]
+    assert ink_rows[0] - 3 <= peak_row <= ink_rows[0] + 5
+
+
+def test_one_batch_holds_the_image_and_every_inked_patch(nets):
+    e, batch = explained(nets, SEVEN)
+    image = batch[0, 0]
+    assert np.array_equal(batch[1:, 0].max(0), image)             # every hidden copy is the image, less a patch
+    hidden = (batch[1:, 0] != image).any(axis=(1, 2))
+    assert hidden.all() and 8 <= len(batch) - 1 <= 64
+
+
+def test_the_heat_map_lands_on_the_pad_where_the_strokes_are(nets):
+    e, _ = explained(nets, SEVEN)
+    p = e["placement"]
+    to_pad = lambda x, y: ((x * p["unit"] - p["offset"][0]) / p["scale"], (y * p["unit"] - p["offset"][1]) / p["scale"])  # noqa: E731
+    y, x = np.unravel_index(np.argmax(heat(e)), (28, 28))
+    px, py = to_pad(x + 0.5, y + 0.5)
+    assert 80 <= px <= 200 and 40 <= py <= 110                    # on the bar, drawn from (90, 70) to (190, 70)
+
+
+def test_an_empty_pad_has_nothing_to_explain():
+    assert handle(Controller(), "explain", {}).complete() == {"explain": None}
+
+
+def test_occlusions_skip_patches_without_ink():
+    image = np.zeros((28, 28), np.float32)
+    image[10:14, 10:14] = 1
+    batch, patches = explain.occlusions(image)
+    assert len(batch) == len(patches) + 1 and all(r <= 13 and c <= 13 and r + 6 > 10 and c + 6 > 10 for r, c in patches)
