@@ -18,7 +18,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from buildtools.browser import ARGS, CHROMIUM, Server
+from buildtools.browser import CHROMIUM, Server
 
 from . import measure, report
 from .sites import build_reference
@@ -52,11 +52,10 @@ def run(plan: dict, dist: Path, log=print) -> dict:
     raw = {s.name: {"first_ms": [], "first_bytes": [], "return_ms": [], "marks": [], "stroke_ms": [],
                     "last_stroke_ms": [], "predict_ms": []} for s in sites}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         kept = {}
         for rep in range(plan["visits"]):               # start-up: fresh profiles, interleaved
             for site in sites:
-                v = measure.first_visit(browser, site)
+                v = measure.first_visit(pw.chromium, site)
                 for _ in range(plan["returns"]):
                     measure.return_visit(v)
                 r = raw[site.name]
@@ -66,26 +65,27 @@ def run(plan: dict, dist: Path, log=print) -> dict:
                 r["marks"] += v.marks
                 log(f"{site.name}: first visit {v.first_ms:.0f} ms, returns {[round(x) for x in v.returns_ms]}")
                 if rep < plan["visits"] - 1:
-                    v.app.page.context.close()
+                    v.close()
                 else:
-                    kept[site.name] = v.app
+                    kept[site.name] = v
+        apps = {name: v.app for name, v in kept.items()}
         for i, strokes in enumerate(digits):            # a new drawing each time, on both pages
             for site in sites:
-                app = kept[site.name]
+                app = apps[site.name]
                 ms = measure.draw_digit(app, strokes)
                 raw[site.name]["stroke_ms"] += ms
                 raw[site.name]["last_stroke_ms"].append(ms[-1])
                 measure.clear(app, answers_clear=site.name == "digitpad")
         for site in sites:
-            kept[site.name].draw(SIX)
-            kept[site.name].wait_attr("stroke-answered", int(kept[site.name].attr("stroke-answered")))
+            measure.draw_digit(apps[site.name], SIX)
         for _ in range(plan["clicks"]):
             for site in sites:
-                raw[site.name]["predict_ms"] += measure.predict_clicks(kept[site.name], 1)
-        digitpad = kept["digitpad"]
+                raw[site.name]["predict_ms"] += measure.predict_clicks(apps[site.name], 1)
+        digitpad = apps["digitpad"]
         raw["digitpad"]["sweep_ms"] = measure.sweeps(digitpad, plan["sweeps"])
         raw["digitpad"]["longest_task_ms"], raw["digitpad"]["longest_startup_task_ms"] = measure.longest_task(digitpad)
-        browser.close()
+        for v in kept.values():
+            v.close()
     for s in servers.values():
         s.stop()
     return raw

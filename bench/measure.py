@@ -8,9 +8,11 @@ event's timestamp to the moment the answer is in the DOM). Bytes are counted by 
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 
-from buildtools.browser import App, Server
+from buildtools.browser import ARGS, CHROMIUM, App, Server
 
 
 @dataclass
@@ -32,8 +34,13 @@ class Visits:
     app: App
     first_ms: float
     first_bytes: int
+    profile: str = ""
     marks: list[dict] = field(default_factory=list)
     returns_ms: list[float] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.app.page.context.close()
+        shutil.rmtree(self.profile, ignore_errors=True)
 
 
 def _ready(app: App) -> float:
@@ -45,18 +52,21 @@ def _marks(app: App) -> dict:
     return json.loads(app.attr("marks") or "{}")
 
 
-def first_visit(browser, site: Site) -> Visits:
-    """A fresh profile opens the page; for digitpad, wait until its service worker has cached
-    everything this visit used (what a return visit then relies on)."""
-    ctx = browser.new_context(viewport={"width": 1200, "height": 1000},
-                              service_workers="allow" if site.service_worker else "block")
-    app = App(ctx.new_page(), site.server.origin)
+def first_visit(chromium, site: Site) -> Visits:
+    """A new browser profile (on disk, with its HTTP and code caches, as a person's browser has)
+    opens the page; for digitpad, wait until its service worker has kept everything this visit
+    used (what a return visit relies on)."""
+    profile = tempfile.mkdtemp(prefix="digitpad-bench-")
+    ctx = chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=ARGS,
+                                             viewport={"width": 1200, "height": 1000},
+                                             service_workers="allow" if site.service_worker else "block")
+    app = App(ctx.pages[0] if ctx.pages else ctx.new_page(), site.server.origin)
     before = site.server.bytes_sent
     app.page.goto(site.url)
     ms = _ready(app)
     if site.service_worker:
         app.wait_attr("offline-ready", "true", timeout=90_000)
-    v = Visits(site, app, ms, site.server.bytes_sent - before)
+    v = Visits(site, app, ms, site.server.bytes_sent - before, profile)
     v.marks.append({"visit": "first", **_marks(app)})
     return v
 

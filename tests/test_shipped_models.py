@@ -35,15 +35,15 @@ def test_file_matches_models_json(key, entry):
 
 
 def test_combined_model_equals_the_two_models(mnist_test):
-    """The page runs digitpad.onnx; it must answer exactly as digits.onnx + digit_or_not.onnx."""
+    """The page runs combined.onnx; it must answer exactly as digits.onnx + digit_or_not.onnx."""
     entry = DOC["models"]["combined"]
     for name in ("digits.onnx", "digit_or_not.onnx"):
         assert entry["from"][name] == hashlib.sha256((MODELS / name).read_bytes()).hexdigest()
     x = to_float(mnist_test[0][:1000])
     run = lambda f: ort.InferenceSession(str(MODELS / f), providers=["CPUExecutionProvider"]).run(None, {"image": x})  # noqa: E731
-    digits, gate = run("digitpad.onnx")
+    digits, digit_or_not = run("combined.onnx")
     assert np.abs(digits - run("digits.onnx")[0]).max() < 1e-6
-    assert np.abs(gate - run("digit_or_not.onnx")[0]).max() < 1e-6
+    assert np.abs(digit_or_not - run("digit_or_not.onnx")[0]).max() < 1e-6
 
 
 def test_digit_model_accuracy_on_full_test_set(mnist_test):

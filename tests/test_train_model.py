@@ -9,16 +9,16 @@ import torch
 from train.config import DigitsConfig
 from train.data import load_split, to_float
 from train.digits import run_digits
-from train.networks import DigitNet, GateNet, count_parameters
+from train.networks import DigitNet, DigitOrNotNet, count_parameters
 
 
 def test_reference_parameter_count():
     assert count_parameters(DigitNet()) == 594_922
 
 
-def test_gate_shares_the_digit_features():
+def test_digit_or_not_shares_the_digit_features():
     d = DigitNet()
-    g = GateNet(d)
+    g = DigitOrNotNet(d)
     for a, b in zip(d.features.parameters(), g.features.parameters()):
         assert torch.equal(a, b)
     assert g(torch.zeros(3, 1, 28, 28)).shape == (3, 2)
@@ -48,13 +48,16 @@ def test_smoke_run_writes_everything(smoke):
 
 
 def test_onnx_matches_pytorch_within_1e5(smoke, mnist):
-    out, _ = smoke
+    """The exported graph is the trained network at its calibrated temperature."""
+    out, entry = smoke
     net = DigitNet()
     net.load_state_dict(torch.load(out / "run/model.pt"))
     net.eval()
     x = to_float(load_split(mnist, "test")[0][:1000])
+    t = entry["temperature"]
+    assert 0.05 < t < 20
     with torch.no_grad():
-        want = torch.softmax(net(torch.from_numpy(x)), 1).numpy()
+        want = torch.softmax(net(torch.from_numpy(x)) / t, 1).numpy()
     sess = ort.InferenceSession(str(out / "models/digits.onnx"), providers=["CPUExecutionProvider"])
     got = sess.run(["probabilities"], {"image": x})[0]
     assert np.abs(got - want).max() < 1e-5

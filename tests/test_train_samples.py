@@ -5,7 +5,7 @@ from digitpad import samples
 from digitpad.render import render
 from digitpad.strokes import Drawing, make_stroke
 from train.data import DataError
-from train.samples import digit_samples, gate_samples
+from train.samples import digit_or_not_samples, digit_samples
 
 
 def sample(label, pts):
@@ -20,7 +20,7 @@ def test_extra_samples_render_through_digitpad(tmp_path):
     x, y = digit_samples(f)
     assert x.shape == (1, 1, 28, 28) and y.tolist() == [1]
     assert np.array_equal(x[0, 0], render(Drawing.from_json(one["strokes"]).strokes))
-    gx, gy = gate_samples(f)
+    gx, gy = digit_or_not_samples(f)
     assert gy.tolist() == [1, 0]
 
 

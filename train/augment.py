@@ -11,8 +11,20 @@ import torch
 import torch.nn.functional as F
 
 
+def elastic_field(n: int, g: torch.Generator, alpha: float, sigma: float, size: int = 28) -> torch.Tensor:
+    """Smooth random displacements (Simard et al. 2003), in grid units, [n, size, size, 2]."""
+    d = torch.rand(n * 2, 1, size, size, generator=g) * 2 - 1
+    r = int(2 * sigma)
+    t = torch.arange(-r, r + 1, dtype=torch.float32)
+    k = torch.exp(-t ** 2 / (2 * sigma ** 2))
+    k = k / k.sum()
+    d = F.conv2d(F.pad(d, (r, r, 0, 0), mode="reflect"), k.view(1, 1, 1, -1))
+    d = F.conv2d(F.pad(d, (0, 0, r, r), mode="reflect"), k.view(1, 1, -1, 1))
+    return (d.view(n, 2, size, size) * alpha * 2 / size).permute(0, 2, 3, 1)
+
+
 def random_affine(x: torch.Tensor, g: torch.Generator, rotate_deg: float, scale: float,
-                  shear: float, shift_px: float) -> torch.Tensor:
+                  shear: float, shift_px: float, elastic: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> torch.Tensor:
     n = x.shape[0]
 
     def u(lo, hi):
@@ -29,6 +41,10 @@ def random_affine(x: torch.Tensor, g: torch.Generator, rotate_deg: float, scale:
     m[:, 1, 0], m[:, 1, 1] = sin / s, (cos + sh * sin) / s
     m[:, 0, 2], m[:, 1, 2] = t
     grid = F.affine_grid(m, list(x.shape), align_corners=False)
+    p, alpha, sigma = elastic
+    if p > 0:   # one resampling for both: affine and elastic displacements added in grid units
+        use = (torch.rand(n, generator=g) < p).view(n, 1, 1, 1).float()
+        grid = grid + use * elastic_field(n, g, alpha, sigma, x.shape[-1])
     return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
 
 
@@ -45,6 +61,7 @@ def thickness(x: torch.Tensor, g: torch.Generator, thicken_p: float, thin_p: flo
 
 
 def augment(x: torch.Tensor, g: torch.Generator, cfg) -> torch.Tensor:
-    x = random_affine(x, g, cfg.rotate_deg, cfg.scale, cfg.shear, cfg.shift_px)
+    x = random_affine(x, g, cfg.rotate_deg, cfg.scale, cfg.shear, cfg.shift_px,
+                      (cfg.elastic_p, cfg.elastic_alpha, cfg.elastic_sigma))
     x = thickness(x, g, cfg.thicken_p, cfg.thin_p)
     return x.clamp_(0, 1)

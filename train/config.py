@@ -11,7 +11,7 @@ from . import ROOT
 
 @dataclass
 class DigitsConfig:
-    data_dir: str = ""            # empty: $DIGITPAD_MNIST_DIR, else data/mnist/
+    data_dir: str = ""            # empty: found by train.data.mnist_dir (downloaded when missing)
     out_dir: str = "runs/digits"
     models_dir: str = "models"
     reports_dir: str = "reports"
@@ -30,31 +30,56 @@ class DigitsConfig:
     shift_px: float = 2.0
     thicken_p: float = 0.25
     thin_p: float = 0.15
+    elastic_p: float = 0.0        # share of images also given a smooth random warp (Simard 2003)
+    elastic_alpha: float = 34.0   # warp strength in pixels before smoothing, Simard's value
+    elastic_sigma: float = 4.0    # smoothing of the warp field, pixels
+    batchnorm: bool = False       # train with BatchNorm after each conv; folded into the convs at the end
+    traced_p: float = 0.0         # share of images swapped for the same digit traced and drawn as on the pad
+    traced_seed: int = 11         # pens for the traced renderings (cached under runs/cache)
+    label_smoothing: float = 0.0
     extra_samples: str = ""       # a file exported by the page's Collect panel
     threads: int = 0              # 0: all cores
     export: bool = True
 
 
 @dataclass
-class GateConfig:
+class DigitOrNotConfig:
     data_dir: str = ""
-    digits_model: str = "models/digits.onnx"   # the shipped digit net; its convolutions are reused
-    out_dir: str = "runs/gate"
-    models_dir: str = "models"
+    out_dir: str = "runs/digit_or_not"
+    models_dir: str = "models"    # reads digits.onnx and its run's config; writes digit_or_not.onnx
     reports_dir: str = "reports"
     seed: int = 2
     epochs: int = 12
     batch_size: int = 256
     lr: float = 1e-3
     negatives: int = 24000        # generated non-digits for training
-    heldout_negatives: int = 3000 # from fonts and seeds training never sees
-    digits_per_epoch: int = 0     # 0: all 55k training digits
-    unfreeze: str = "dense"       # dense | conv4 | all: which layers of the digit net train
+    heldout_negatives: int = 3000 # from hands, fonts and seeds training never sees
     accept_rate: float = 0.993    # threshold: accept this share of validation digits (target >= 99%, with margin)
     extra_samples: str = ""
     limit: int = 0
     threads: int = 0
     export: bool = True
+
+
+@dataclass
+class NumbersConfig:
+    data_dir: str = ""
+    models_dir: str = "models"    # reads combined.onnx; writes the fitted rules into models.json
+    reports_dir: str = "reports"
+    seed: int = 3
+    val_numbers: int = 600        # numbers (and as many single digits) from the validation images
+    test_numbers: int = 2000      # numbers, and as many two-digit pairs, from the test images
+    test_singles: int = 0         # single test digits to keep whole; 0: all 10,000
+    pair_min_gap: float = 0.08    # pairs for "two digits apart are read as two": gap >= 8% of the height
+    min_singles_whole: float = 0.997   # a rule set must keep this share of validation digits whole
+    overlaps: str = "0.3,0.5,0.7"      # candidate atom rules: horizontal overlap that joins for sure
+    specks: str = "0.1,0.15"           # candidate speck sizes (share of the row height)
+    decided: str = "0.01,0.02,0.05"    # candidate "no need to ask the networks" margins
+    export: bool = True
+
+
+def floats(text: str) -> list[float]:
+    return [float(v) for v in text.split(",") if v.strip()]
 
 
 def add_arguments(parser: argparse.ArgumentParser, cls) -> None:

@@ -1,4 +1,4 @@
-"""Evaluation of the shipped ONNX digit model on the full test set, with reports/ figures."""
+"""Evaluation: batched predictions (PyTorch and ONNX), the digit model's test-set metrics and figures."""
 from __future__ import annotations
 
 import json
@@ -10,6 +10,21 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import onnxruntime as ort  # noqa: E402
+import torch  # noqa: E402
+
+
+@torch.no_grad()
+def predict(net: torch.nn.Module, x: np.ndarray | torch.Tensor, batch: int = 1000) -> np.ndarray:
+    """Softmax probabilities for float32 [n,1,28,28] images."""
+    net.eval()
+    x = torch.as_tensor(x)
+    out = [torch.softmax(net(x[i: i + batch].contiguous(memory_format=torch.channels_last)), 1)
+           for i in range(0, len(x), batch)]
+    return torch.cat(out).numpy() if out else np.zeros((0, 10), np.float32)
+
+
+def accuracy(net, x, y) -> float:
+    return float((predict(net, x).argmax(1) == np.asarray(y)).mean()) if len(y) else float("nan")
 
 
 def onnx_predict(path: Path, x: np.ndarray, batch: int = 1000) -> np.ndarray:

@@ -1,13 +1,17 @@
 """Non-digits a person might draw instead of a digit, as pen strokes.
 
-Three kinds: glyphs from handwriting-style fonts (traced to centre-line strokes), shapes
-(stars, hearts, arrows, crosses, ticks, smileys, ...) and scribbles (random walks, cross-outs,
-random strokes). Everything gets random pen widths, rotation, shear and hand wobble, and is
-rendered by digitpad exactly as the page renders a drawing.
+Four kinds, all drawn as pen strokes with random pens, tilt and hand wobble and rendered by
+digitpad exactly as the page renders a drawing:
+* hands: letters and symbols of the Hershey single-stroke vector fonts (script, cursive, roman,
+  Greek, Cyrillic, Gothic: strokes as a pen draws them), a few hands held out for the report;
+* glyphs: letters from handwriting-style TrueType fonts, traced to centre-line strokes, a few
+  families held out;
+* shapes: stars, hearts, arrows, ticks, smileys, and multi-part symbols (% = ÷ ± # ...);
+* scribbles: random walks, cross-outs, random strokes.
 
 Look-alike policy (README "Digit look-alikes"): a symbol that people also write as a digit is
 *never* a negative, because the page cannot know which one was meant and a 0-like O must not
-teach the gate that 0s are not digits. LOOKALIKES lists what is left out, and why.
+teach the digit-or-not model that 0s are not digits. LOOKALIKES lists what is left out, and why.
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from digitpad import transforms
 from digitpad.strokes import Drawing
 
 from .trace import image_to_strokes
+from .traced import jitter
 
 LOOKALIKES = {
     "0": "OoQDC",          # round closed shapes (a handwritten D is a 0 with a flat side)
@@ -130,6 +135,15 @@ SHAPES = {
     "wave": lambda rng: [np.c_[np.linspace(-1, 1, 60), 0.4 * np.sin(np.linspace(0, rng.uniform(3, 6) * np.pi, 60))]],
     "house": lambda rng: [np.array([[-0.7, 1], [-0.7, -0.1], [0, -0.9], [0.7, -0.1], [0.7, 1], [-0.7, 1]])],
     "diamond_x": lambda rng: [_polygon(4), np.array([[-1, 0], [1, 0]]), np.array([[0, -1], [0, 1]])],
+    # multi-part symbols: each part alone may look like a stroke of a digit, together they do not
+    "percent": lambda rng: [np.array([[0.7, -1], [-0.7, 1]]), _circle(14, 0.25, cx=-0.5, cy=-0.6),
+                            _circle(14, 0.25, cx=0.5, cy=0.6)],
+    "equals": lambda rng: [np.array([[-1, -0.3], [1, -0.3]]), np.array([[-1, 0.3], [1, 0.3]])],
+    "divide": lambda rng: [np.array([[-1, 0], [1, 0]]), _circle(8, 0.1, cy=-0.6), _circle(8, 0.1, cy=0.6)],
+    "plusminus": lambda rng: [np.array([[0, -1], [0, 0.3]]), np.array([[-0.8, -0.35], [0.8, -0.35]]),
+                              np.array([[-0.8, 0.8], [0.8, 0.8]])],
+    "not_equal": lambda rng: [np.array([[-1, -0.3], [1, -0.3]]), np.array([[-1, 0.3], [1, 0.3]]),
+                              np.array([[0.4, -0.9], [-0.4, 0.9]])],
 }
 
 
@@ -172,12 +186,41 @@ def _place(polys, rng) -> list[Stroke]:
     return out
 
 
-def jitter(strokes, rng, rotate=20.0, shear=0.2) -> list[Stroke]:
-    d = transforms.rotate(Drawing(list(strokes)), float(rng.uniform(-rotate, rotate)))
-    c = np.array(transforms.centre(d.strokes))
-    sh = float(rng.uniform(-shear, shear))
-    m = np.array([[1, sh], [0, 1]])
-    return [s.copy((s.points - c) @ m.T + c) for s in d.strokes]
+# Hershey single-stroke fonts (the Hershey-Fonts package), Latin hands only: the Gothic, Greek and
+# Cyrillic sets map ASCII to glyphs people read as digits (a Gothic r is a 1, a Cyrillic Ze a 3),
+# and the look-alike policy cannot be applied by character there. Held-out hands are never trained on.
+HANDS = ("futural", "futuram", "cursive", "scriptc", "rowmand", "rowmans", "rowmant", "timesr", "timesrb")
+HELDOUT_HANDS = ("scripts", "timesi", "timesib")
+
+
+@lru_cache(maxsize=None)
+def _hershey(font: str):
+    from HersheyFonts import HersheyFonts
+    f = HersheyFonts()
+    f.load_default_font(font)
+    return f
+
+
+@lru_cache(maxsize=8192)
+def hand_strokes(font: str, char: str) -> tuple[np.ndarray, ...]:
+    """The strokes of one character of a Hershey font, y down, centred on 0, height about 2."""
+    strokes = [np.asarray(s, float) for s in _hershey(font).strokes_for_text(char) if len(s) >= 2]
+    if not strokes:
+        return ()
+    pts = np.concatenate(strokes)
+    lo, hi = pts.min(0), pts.max(0)
+    size = max(hi - lo) / 2
+    if size < 1:
+        return ()
+    return tuple((p - (lo + hi) / 2) / size for p in strokes)
+
+
+def _hand(rng, hands) -> list[Stroke]:
+    for _ in range(20):
+        polys = hand_strokes(hands[rng.integers(len(hands))], CHARS[rng.integers(len(CHARS))])
+        if polys:
+            return jitter(_place(polys, rng), rng)
+    return _place(_scribble(rng), rng)
 
 
 def _glyph(rng, font_list) -> list[Stroke]:
@@ -197,13 +240,16 @@ def generate(n: int, seed: int, heldout: bool = False, normalize_p: float = 0.85
     font_list = fonts(heldout)
     if not font_list:
         raise RuntimeError("no handwriting fonts found: install the Debian font packages (see README)")
+    hands = HELDOUT_HANDS if heldout else HANDS
     images, kinds = [], []
     shape_names, scribble_names = list(SHAPES), list(SCRIBBLES)
     while len(images) < n:
         r = rng.random()
-        if r < 0.5:
+        if r < 0.35:
+            kind, strokes = "hand", _hand(rng, hands)
+        elif r < 0.6:
             kind, strokes = "glyph", _glyph(rng, font_list)
-        elif r < 0.8:
+        elif r < 0.85:
             kind = shape_names[rng.integers(len(shape_names))]
             strokes = jitter(_place(SHAPES[kind](rng), rng), rng, rotate=30)
         else:

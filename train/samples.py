@@ -38,7 +38,7 @@ def digit_samples(path: Path) -> tuple[np.ndarray, np.ndarray]:
     return _images(items), np.array([int(s["label"]) for s in items], np.int64)
 
 
-def gate_samples(path: Path) -> tuple[np.ndarray, np.ndarray]:
+def digit_or_not_samples(path: Path) -> tuple[np.ndarray, np.ndarray]:
     """(images, is_digit) of every sample."""
     items = load(path)
     return _images(items), np.array([s["label"] != "not-digit" for s in items], np.int64)

@@ -63,7 +63,7 @@ def plot_roc(curves: dict[str, tuple[np.ndarray, np.ndarray]], path: Path) -> No
 
 
 def plot_worst(pos_x, pos_p, neg_x, neg_p, neg_kinds, path: Path, most: int = 24) -> None:
-    """Digits the gate doubted most, and non-digits it believed most."""
+    """Digits the digit-or-not model doubted most, and non-digits it believed most."""
     worst_pos = np.argsort(pos_p)[:most]
     worst_neg = np.argsort(-neg_p)[:most]
     fig, axes = plt.subplots(6, 8, figsize=(10, 8))

@@ -1,0 +1,186 @@
+"""`python -m train numbers`: fit how the page splits a row of digits, and measure it.
+
+Numbers are built from MNIST digits traced to pen strokes and written side by side the way people
+vary: a gap of 0-60% of the digit height, size ±20%, baseline ±10%, slant ±10°, 2-6 digits. Each
+is read by the page's own code (digitpad.reading, through the controller), with the shipped
+networks run by onnxruntime.
+
+* Fitting uses the 5,000 validation images (never trained on, never tested on): the boundary
+  model's weights (logistic regression on the geometry of neighbouring atoms) and the atom and
+  speck rules are chosen there.
+* The report uses MNIST test digits only: numbers read exactly, digits read right, single digits
+  kept whole (all 10,000), and pairs with a gap of at least 8% of their height read as two.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, replace
+
+import numpy as np
+import onnxruntime as ort
+
+from digitpad.controller import Controller
+from digitpad.segment import Params, features, layout
+from digitpad.strokes import PAD, Drawing, Stroke
+
+from .config import NumbersConfig, floats, resolve
+from .data import load_split, mnist_dir
+from .onnx_io import command_line, update_models_json
+from .splits import digit_split
+from .trace import image_to_strokes
+
+
+@dataclass
+class Number:
+    strokes: list[Stroke]
+    digit_of: list[int]      # for each stroke, which digit of the number it belongs to
+    labels: list[int]
+
+
+def traced(images: np.ndarray, seed: int) -> list[list[Stroke]]:
+    rng = np.random.default_rng(seed)
+    return [image_to_strokes(img / 255.0, width=float(rng.uniform(10, 30))) for img in images]
+
+
+def compose(digits: list[list[Stroke]], labels: list[int], rng: np.random.Generator,
+            gap: tuple[float, float] = (0.0, 0.6)) -> Number:
+    """Digits side by side (their inks `gap` x height apart), varied, the whole row scaled (pen
+    included) to fit the pad."""
+    placed, digit_of, x = [], [], 0.0
+    height = None
+    for k, strokes in enumerate(digits):
+        r = max(s.width for s in strokes) / 2
+        pts = np.concatenate([s.points for s in strokes])
+        lo, hi = pts.min(0) - r, pts.max(0) + r                      # the ink, not the centre line
+        size = rng.uniform(0.8, 1.2)
+        h = (hi[1] - lo[1]) * size
+        height = height or max(h, 1.0)
+        shift = np.array([x - lo[0] * size, rng.uniform(-0.1, 0.1) * height - lo[1] * size])
+        for s in strokes:
+            placed.append(Stroke(s.points * size + shift, s.tool, s.width))
+            digit_of.append(k)
+        x += (hi[0] - lo[0]) * size + rng.uniform(*gap) * height
+    slant = np.tan(np.radians(rng.uniform(-10, 10)))
+    allpts = np.concatenate([s.points for s in placed])
+    base = allpts[:, 1].max()
+    sheared = [s.points + np.c_[(base - s.points[:, 1]) * slant, np.zeros(len(s.points))] for s in placed]
+    allpts = np.concatenate(sheared)
+    lo, hi = allpts.min(0), allpts.max(0)
+    k = min(250 / max(hi[0] - lo[0], 1), 180 / max(hi[1] - lo[1], 1), 1.0)   # the pad holds the whole row
+    centre = (lo + hi) / 2
+    out = [Stroke((p - centre) * k + PAD / 2, s.tool, s.width * k) for p, s in zip(sheared, placed)]
+    return Number(out, digit_of, labels)
+
+
+def make_numbers(pool: list[list[Stroke]], labels: np.ndarray, n: int, seed: int, lengths=(2, 6),
+                 gap=(0.0, 0.6)) -> list[Number]:
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n):
+        idx = rng.choice(len(pool), int(rng.integers(lengths[0], lengths[1] + 1)), replace=False)
+        out.append(compose([pool[i] for i in idx if pool[i]], [int(labels[i]) for i in idx if pool[i]], rng, gap))
+    return out
+
+
+def boundary_data(numbers: list[Number], params: Params) -> tuple[np.ndarray, np.ndarray]:
+    """Features of every boundary between neighbouring atoms, and whether it falls between digits."""
+    xs, ys = [], []
+    for num in numbers:
+        lay = layout(num.strokes, replace(params, decided=0.0))
+        owner = [np.bincount([num.digit_of[s] for s in a.strokes]).argmax() for a in lay.atoms]
+        for a, b, oa, ob in zip(lay.atoms, lay.atoms[1:], owner, owner[1:]):
+            xs.append(features(a, b, lay.height))
+            ys.append(float(oa != ob))
+    return np.array(xs), np.array(ys)
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 50) -> np.ndarray:
+    """Newton's method for L2-regularized logistic regression (a few features, exact enough)."""
+    w = np.zeros(x.shape[1])
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-np.clip(x @ w, -50, 50)))
+        grad = x.T @ (p - y) + l2 * w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + l2 * np.eye(len(w))
+        w -= np.linalg.solve(hess, grad)
+    return w
+
+
+class Reader:
+    """The page's reading path in CPython: controller + onnxruntime on the shipped combined model."""
+
+    def __init__(self, models, params: Params):
+        self.sess = ort.InferenceSession(str(models / "combined.onnx"), providers=["CPUExecutionProvider"])
+        self.params = params
+
+    def read(self, strokes: list[Stroke]) -> dict:
+        c = Controller(segmentation=self.params)
+        c.drawing = Drawing(strokes)
+        step = c.predict()
+        reply = step.complete(*self.sess.run(None, {"image": step.batch})) if step.batch is not None else step.complete()
+        return reply["view"]
+
+
+def score(reader: Reader, numbers: list[Number], singles: list[tuple[list[Stroke], int]],
+          pairs: list[Number]) -> dict:
+    exact = digits_right = digits_total = 0
+    for num in numbers:
+        got = reader.read(num.strokes)["number"]
+        want = "".join(map(str, num.labels))
+        exact += got == want
+        digits_total += len(want)
+        digits_right += sum(a == b for a, b in zip(got, want)) if len(got) == len(want) else 0
+    whole = sum(len(reader.read(s)["number_symbols"]) == 1 for s, _ in singles)
+    two = sum(len(reader.read(p.strokes)["number_symbols"]) == 2 for p in pairs)
+    return {"numbers": len(numbers), "numbers_exact": round(exact / max(len(numbers), 1), 5),
+            "digits": digits_total, "digits_right": round(digits_right / max(digits_total, 1), 5),
+            "singles": len(singles), "singles_whole": round(whole / max(len(singles), 1), 5),
+            "pairs": len(pairs), "pairs_two": round(two / max(len(pairs), 1), 5)}
+
+
+def datasets(images, labels, cfg: NumbersConfig, seed: int, n_numbers: int, n_singles: int, n_pairs: int):
+    pool = traced(images, seed)
+    numbers = make_numbers(pool, labels, n_numbers, seed + 1)
+    pairs = make_numbers(pool, labels, n_pairs, seed + 2, lengths=(2, 2), gap=(cfg.pair_min_gap, 0.6))
+    singles = [(pool[i], int(labels[i])) for i in range(min(n_singles, len(pool))) if pool[i]]
+    return numbers, singles, pairs
+
+
+def run_numbers(cfg: NumbersConfig, log=print) -> dict:
+    t0 = time.perf_counter()
+    d = mnist_dir(cfg.data_dir)
+    train_x, train_y = load_split(d, "train")
+    models = resolve(cfg.models_dir)
+    _, va = digit_split(models, len(train_x))          # the digit network's own validation images
+    val = datasets(train_x[va], train_y[va], cfg, cfg.seed, cfg.val_numbers, cfg.val_numbers, cfg.val_numbers // 2)
+    log(f"validation sets ready in {time.perf_counter() - t0:.0f}s")
+    best = None
+    for overlap in floats(cfg.overlaps):         # the rules, chosen on validation; the weights, fitted there
+        for speck in floats(cfg.specks):
+            base = Params(overlap=overlap, speck=speck)
+            x, y = boundary_data(val[0] + val[2], base)
+            params = replace(base, weights=tuple(round(float(v), 4) for v in fit_logistic(x, y)))
+            for decided in floats(cfg.decided):
+                p = replace(params, decided=decided)
+                s = score(Reader(models, p), *val)
+                ok = s["singles_whole"] >= cfg.min_singles_whole
+                log(json.dumps({"overlap": overlap, "speck": speck, "decided": decided, **s}))
+                key = (ok, s["numbers_exact"], s["singles_whole"])
+                if best is None or key > best[0]:
+                    best = (key, p, s)
+    _, params, val_scores = best
+    test_x, test_y = load_split(d, "test")
+    test = datasets(test_x, test_y, cfg, cfg.seed + 100, cfg.test_numbers, cfg.test_singles or len(test_x),
+                    cfg.test_numbers)
+    test_scores = score(Reader(models, params), *test)
+    report = {"params": asdict(params), "validation": val_scores, "test": test_scores,
+              "seconds": round(time.perf_counter() - t0)}
+    reports = resolve(cfg.reports_dir)
+    reports.mkdir(parents=True, exist_ok=True)
+    (reports / "numbers.json").write_text(json.dumps(report, indent=2) + "\n")
+    if cfg.export:
+        update_models_json(models, "segmentation", {"params": asdict(params), "metrics": test_scores,
+                                                    "training": {"command": command_line(), "seed": cfg.seed,
+                                                                 "config": asdict(cfg)}})
+    log(json.dumps({"test": test_scores}))
+    return report
