@@ -13,6 +13,7 @@ import json
 import platform
 import statistics
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -24,7 +25,8 @@ from . import measure, report
 from .sites import build_reference
 
 ROOT = Path(__file__).resolve().parent.parent
-SIX = [[(150, 60), (110, 140), (100, 190), (130, 225), (170, 200), (165, 160), (120, 160)]]
+sys.path.insert(0, str(ROOT / "tests"))
+from drawings import SIX  # noqa: E402  (the tests' drawings: one definition)
 FULL = {"visits": 5, "returns": 3, "digits": 40, "clicks": 30, "sweeps": 5}
 QUICK = {"visits": 2, "returns": 1, "digits": 6, "clicks": 5, "sweeps": 2}
 

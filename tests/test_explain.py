@@ -7,9 +7,10 @@ from digitpad import explain
 from digitpad.actions import handle
 from digitpad.controller import Controller
 
+import drawings
 from conftest import ROOT
 
-SEVEN = [[90, 70], [190, 70], [120, 220]]
+SEVEN = [list(p) for p in drawings.SEVEN[0]]
 
 
 @pytest.fixture(scope="module")

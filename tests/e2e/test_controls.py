@@ -1,8 +1,7 @@
 """Every control of the page, used the way a person uses it (wasm backend)."""
 import pytest
+from drawings import ONE, SEVEN
 
-SEVEN = [[(90, 70), (190, 70), (120, 220)]]
-ONE = [[(140, 50), (140, 230)]]
 
 
 def test_page_loads_and_nothing_leaves_the_origin(app):

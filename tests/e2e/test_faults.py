@@ -9,8 +9,8 @@ import pytest
 from onnx import TensorProto, helper
 
 from .conftest import ARGS, CHROMIUM, App, Server
+from drawings import SEVEN
 
-SEVEN = [[(90, 70), (190, 70), (120, 220)]]
 
 
 @pytest.fixture

@@ -4,9 +4,8 @@ import json
 import pytest
 
 from .conftest import ARGS, CHROMIUM, App
+from drawings import ONE, SEVEN
 
-SEVEN = [[(90, 70), (190, 70), (120, 220)]]
-ONE = [[(140, 50), (140, 230)]]
 
 
 def counts(app) -> int:

@@ -7,8 +7,8 @@ import pytest
 from buildtools import site
 
 from .conftest import ROOT, Server
+from drawings import SEVEN
 
-SEVEN = [[(90, 70), (190, 70), (120, 220)]]
 
 
 @pytest.fixture
