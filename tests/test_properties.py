@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from digitpad import transforms
 from digitpad.render import render
 from digitpad.strokes import Drawing, StrokeError, make_stroke
-from digitpad.symbols import count_symbols
+from digitpad.segment import Params, layout
 
 coord = st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=64),
                   st.floats(-1e7, 1e7), st.floats(-10, 300))
@@ -66,10 +66,12 @@ def test_transforms_keep_points_finite(strokes, shift, factor, degrees):
 
 @SETTINGS
 @given(drawings)
-def test_symbol_count_is_sane(strokes):
-    n = count_symbols(strokes)
-    pens = sum(s.is_pen for s in strokes)
-    assert 0 <= n <= pens and (n == 0) == (pens == 0)
+def test_atoms_cover_every_pen_stroke_once(strokes):
+    lay = layout(strokes, Params())
+    pens = [i for i, s in enumerate(strokes) if s.is_pen]
+    covered = sorted([i for a in lay.atoms for i in a.strokes] + lay.specks)
+    assert covered == pens and (len(lay.atoms) == 0) == (len(pens) == 0)
+    assert len(lay.p_split) == max(len(lay.atoms) - 1, 0) and all(0 <= p <= 1 for p in lay.p_split)
 
 
 @SETTINGS
@@ -87,7 +89,7 @@ def test_thousands_of_points():
     t = np.linspace(0, 40 * math.pi, 50_000)
     s = make_stroke(np.c_[140 + 100 * np.cos(t), 140 + 100 * np.sin(t * 1.01)])
     check_image(render([s]))
-    assert count_symbols([s]) == 1
+    assert len(layout([s], Params()).atoms) == 1
 
 
 def test_a_pad_filled_edge_to_edge():

@@ -1,7 +1,9 @@
 """The non-digit generator: what it makes, what it never makes, and the held-out split."""
+from pathlib import Path
+
 import numpy as np
 
-from digitpad.symbols import count_symbols
+from digitpad.segment import Params, layout
 from train.negatives import CHARS, EXCLUDED, HELDOUT_FAMILIES, LOOKALIKES, SHAPES, fonts, generate, glyph_strokes
 from train.trace import image_to_strokes, thin
 
@@ -34,9 +36,18 @@ def test_generate_contract_and_determinism():
     assert not np.array_equal(x, z)
 
 
-def test_heldout_generation_uses_heldout_fonts_only():
-    x, kinds = generate(30, seed=9, heldout=True)
-    assert x.shape[0] == 30
+def test_heldout_generation_uses_heldout_fonts_and_hands_only(monkeypatch):
+    import train.negatives as neg
+    used = []
+    for name in ("glyph_strokes", "hand_strokes"):
+        real = getattr(neg, name)
+        monkeypatch.setattr(neg, name, lambda font, char, real=real: used.append(font) or real(font, char))
+    x, kinds = generate(60, seed=9, heldout=True)
+    assert x.shape[0] == 60 and {"glyph", "hand"} <= set(kinds)
+    assert used and all(f in neg.HELDOUT_HANDS or Path(f).name.startswith(neg.HELDOUT_FAMILIES) for f in used)
+    used.clear()
+    generate(60, seed=9)
+    assert used and not any(f in neg.HELDOUT_HANDS or Path(f).name.startswith(neg.HELDOUT_FAMILIES) for f in used)
 
 
 def test_glyphs_trace_to_strokes():
@@ -59,7 +70,7 @@ def test_thinning_gives_one_pixel_lines():
     assert sk.sum() >= 6 and sk[:, :].sum(axis=1).max() <= 2
 
 
-def test_traced_mnist_digits_are_one_symbol(mnist_test):
+def test_traced_mnist_digits_are_one_atom(mnist_test):
     x, _ = mnist_test
-    counts = [count_symbols(image_to_strokes(x[i] / 255.0)) for i in range(200)]
+    counts = [len(layout(image_to_strokes(x[i] / 255.0), Params()).atoms) for i in range(200)]
     assert sum(c == 1 for c in counts) >= 196, counts   # a traced digit is one symbol
