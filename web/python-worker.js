@@ -203,7 +203,6 @@ function python(action, payload, progress) {
 // turns the outputs into the reply. A stroke followed at once by another stroke skips its own
 // model run: the next one answers for the drawing as it will be.
 async function act(msg, next) {
-  const t0 = performance.now();
   let reply;
   try {
     let batch = app.begin(msg.action, msg.payload || {});
@@ -217,7 +216,6 @@ async function act(msg, next) {
   } catch (e) {
     reply = failed(e);
   }
-  reply.ms = performance.now() - t0;
   post({ type: "result", id: msg.id, result: reply });
 }
 

@@ -94,7 +94,12 @@ def test_content_security_policy_holds(app):
     assert "default-src 'self'" in csp and "'wasm-unsafe-eval'" in csp and "'unsafe-eval'" not in csp.replace("'wasm-unsafe-eval'", "")
     result = app.page.evaluate("""async () => {
         const violations = [];
-        document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective));
+        // resolves once all three blocked loads have reported (no fixed wait)
+        const reported = new Promise((resolve) => document.addEventListener('securitypolicyviolation', (e) => {
+            violations.push(e.violatedDirective);
+            if (violations.filter((v) => v.startsWith('script-src')).length >= 2 &&
+                violations.some((v) => v.startsWith('connect-src'))) resolve();
+        }));
         const s = document.createElement('script');
         s.textContent = 'window.__inline_ran = true';
         document.body.appendChild(s);
@@ -103,7 +108,7 @@ def test_content_security_policy_holds(app):
         const d = document.createElement('script');    // a script from another origin (data:)
         d.src = 'data:text/javascript,window.__data_ran=true';
         document.body.appendChild(d);
-        await new Promise((r) => setTimeout(r, 100));   // let the blocked loads report
+        await reported;
         return {inline: !!window.__inline_ran, data: !!window.__data_ran, fetched, violations};
     }""")
     # (eval itself cannot be probed from here: DevTools-initiated code is exempt from CSP; the

@@ -1,4 +1,5 @@
-"""Draw the app icons with Pillow (run once; the PNGs are committed in web/icons/)."""
+"""Draw the app icons with Pillow: `.venv/bin/python -m buildtools.icons` (run once; the PNGs are
+committed in web/icons/, so a build needs no Pillow)."""
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
