@@ -31,8 +31,7 @@ def every_action() -> None:
               ("state", {}), ("teleport", {})]
     stored = samples.dump([])
     for name, payload in script:
-        step = actions.handle(c, name, payload)
-        reply = step.complete(*nets(step.batch)) if step.batch is not None else step.complete()
+        reply = actions.handle(c, name, payload).run(nets)
         if "sample" in reply:
             stored = samples.dump([reply["sample"]])
     actions.handle(c, "import_samples", {"stored": samples.dump([]), "text": stored}).complete()

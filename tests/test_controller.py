@@ -23,10 +23,8 @@ class Fake:
 def act(c, nets, action, payload=None):
     """One action as the page runs it: the step, the networks on its batch, the reply."""
     step = handle(c, action, payload)
-    if step.batch is None:
-        return step.complete()
-    assert nets is not None, f"{action} asked for the networks"
-    return step.complete(*nets(step.batch))
+    assert nets is not None or step.batch is None, f"{action} asked for the networks"
+    return step.run(nets)
 
 
 def view(reply):
@@ -124,13 +122,17 @@ def test_normalize_setting_changes_the_model_input():
     assert on.sum() > 3 * off.sum()
 
 
-def test_sweep_batches_36_rotations():
+def test_sweep_classifies_36_rotations_in_chunks():
+    """The page runs each chunk on the networks while Python renders the next (SWEEP_CHUNK angles)."""
+    from digitpad.controller import SWEEP_CHUNK
     c, f = manual(), Fake()
     act(c, None, "stroke", {"points": [[100, 60], [180, 60], [120, 220]]})
     r = act(c, f, "sweep")
-    assert len(r["sweep"]) == SWEEP_STEPS and f.batches[-1].shape == (SWEEP_STEPS, 1, 28, 28)
+    assert len(r["sweep"]) == SWEEP_STEPS and [len(b) for b in f.batches] == [SWEEP_CHUNK] * (SWEEP_STEPS // SWEEP_CHUNK)
     assert [row["angle"] for row in r["sweep"]][:3] == [0, 10, 20]
-    assert not np.array_equal(f.batches[-1][0], f.batches[-1][9])
+    images = np.concatenate(f.batches)
+    assert not np.array_equal(images[0], images[9])
+    assert np.array_equal(images, c.sweep_inputs()[1])       # chunked or not, the same 36 images
 
 
 def test_sweep_on_empty_pad_explains():

@@ -116,9 +116,7 @@ class Reader:
     def read(self, strokes: list[Stroke]) -> dict:
         c = Controller(segmentation=self.params)
         c.drawing = Drawing(strokes)
-        step = c.predict()
-        reply = step.complete(*self.sess.run(None, {"image": step.batch})) if step.batch is not None else step.complete()
-        return reply["view"]
+        return c.predict().run(lambda batch: self.sess.run(None, {"image": batch}))["view"]
 
 
 def score(reader: Reader, numbers: list[Number], singles: list[tuple[list[Stroke], int]],

@@ -199,6 +199,18 @@ function python(action, payload, progress) {
   return JSON.parse(app.end());
 }
 
+function joinOutputs(outs) {
+  const bad = outs.find((o) => o.error);
+  if (bad) return bad;
+  const join = (arrays) => {
+    const all = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
+    let at = 0;
+    for (const a of arrays) { all.set(a, at); at += a.length; }
+    return all;
+  };
+  return { digits: join(outs.map((o) => o.digits)), digitOrNot: outs[0].digitOrNot ? join(outs.map((o) => o.digitOrNot)) : null };
+}
+
 // One action: Python does it and hands out a batch, the model worker runs the batch, Python
 // turns the outputs into the reply. A stroke followed at once by another stroke skips its own
 // model run: the next one answers for the drawing as it will be.
@@ -210,7 +222,12 @@ async function act(msg, next) {
     if (batch && next && next.type === "act" && next.action === msg.action) {
       batch = null;
     }
-    if (batch) out = await runModel(batch);
+    if (batch) {
+      // a batch in chunks: the model worker runs each while Python prepares the next
+      const runs = [runModel(batch)];
+      for (let more = app.next_chunk(); more; more = app.next_chunk()) runs.push(runModel(more));
+      out = joinOutputs(await Promise.all(runs));
+    }
     reply = JSON.parse(out && !out.error ? app.end(out.digits, out.digitOrNot) : app.end());
     if (out && out.error) reply.error = out.error;
   } catch (e) {

@@ -46,6 +46,11 @@ class App:
         self.step = handle(self.controller, str(action), p, progress)
         return None if self.step.batch is None else to_js(np.ascontiguousarray(self.step.batch).ravel())
 
+    def next_chunk(self):
+        """The next chunk of the action's batch (a Float32Array), or None when there is no more."""
+        b = self.step.next_chunk() if self.step is not None else None
+        return None if b is None else to_js(np.ascontiguousarray(b).ravel())
+
     def end(self, digits=None, digit_or_not=None) -> str:
         """The reply for the action begun last, as JSON, given the networks' outputs."""
         step, self.step = self.step, None

@@ -9,7 +9,7 @@ message and one Python call on each side of the model run, with no event loop in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -27,6 +27,7 @@ MOVE_STEP = PAD / 28        # one MNIST pixel with normalization off
 ZOOM_STEP = 1.1
 ROTATE_STEP = 10.0
 SWEEP_STEPS = 36            # 10 degrees apart
+SWEEP_CHUNK = 9             # angles rendered per chunk: the networks run one while Python draws the next
 UNDO_DEPTH = 200
 # Move, zoom and rotate keep the symbol where a person can see and reach it: its box must meet
 # the pad, and its size stay between these (a zoom past them is refused, never applied).
@@ -35,10 +36,35 @@ MIN_EXTENT, MAX_EXTENT = 2.0, 4 * PAD
 
 @dataclass
 class Step:
-    """One action: its reply now, and optionally a batch whose outputs ``finish`` turns into a view."""
+    """One action: its reply now, and optionally a batch whose outputs ``finish`` turns into a view.
+
+    A long batch can come in chunks (``more`` yields the rest): the page runs each chunk on the
+    networks while Python prepares the next, and ``finish`` gets the outputs of all of them.
+    """
     reply: dict
     batch: np.ndarray | None = None                 # float32 [n, 1, 28, 28]
     finish: Callable[[np.ndarray, np.ndarray | None], dict] | None = None
+    more: Iterator[np.ndarray] | None = None
+
+    def next_chunk(self) -> np.ndarray | None:
+        return next(self.more, None) if self.more is not None else None
+
+    def batches(self) -> Iterator[np.ndarray]:
+        """Every chunk, the first one included (for callers that run them one after another)."""
+        if self.batch is not None:
+            yield self.batch
+            while (b := self.next_chunk()) is not None:
+                yield b
+
+    def run(self, nets) -> dict:
+        """The reply, running `nets(batch) -> (digits, digit_or_not)` on every chunk (the page's
+        worker does the same in JavaScript; tests and training call this)."""
+        if self.batch is None:
+            return self.complete()
+        outs = [nets(b) for b in self.batches()]
+        digits = np.concatenate([np.asarray(o[0]) for o in outs])
+        digit_or_not = None if outs[0][1] is None else np.concatenate([np.asarray(o[1]) for o in outs])
+        return self.complete(digits, digit_or_not)
 
     def complete(self, digits=None, digit_or_not=None) -> dict:
         """The reply, with the view when the networks' outputs are given (None: they failed)."""
@@ -184,19 +210,25 @@ class Controller:
         """A change, followed by a prediction when "predict when a stroke ends" is on."""
         return self.predict(reply, fresh=False) if self.settings.auto_predict else Step(reply)
 
+    def sweep_chunks(self, steps: int = SWEEP_STEPS, chunk: int = SWEEP_CHUNK) -> Iterator[np.ndarray]:
+        """The drawing turned through 360 degrees, rendered `chunk` angles at a time."""
+        pivot = transforms.centre(self.drawing.strokes)
+        angles = [i * 360.0 / steps for i in range(steps)]
+        for i in range(0, steps, chunk):
+            images = [render(transforms.rotate(self.drawing, a, pivot).strokes, self.settings.normalize)
+                      for a in angles[i:i + chunk]]
+            yield np.stack(images)[:, None].astype(np.float32)
+
     def sweep_inputs(self, steps: int = SWEEP_STEPS) -> tuple[list[float], np.ndarray | None]:
         if self.drawing.is_empty:
             return [], None
-        pivot = transforms.centre(self.drawing.strokes)
-        angles = [i * 360.0 / steps for i in range(steps)]
-        images = [render(transforms.rotate(self.drawing, a, pivot).strokes, self.settings.normalize)
-                  for a in angles]
-        return angles, np.stack(images)[:, None].astype(np.float32)
+        return [i * 360.0 / steps for i in range(steps)], np.concatenate(list(self.sweep_chunks(steps)))
 
     def sweep(self, steps: int = SWEEP_STEPS) -> Step:
-        angles, batch = self.sweep_inputs(steps)
-        if batch is None:
+        if self.drawing.is_empty:
             return Step({"sweep": [], "message": "Draw a digit first, then sweep it through 360 degrees."})
+        angles = [i * 360.0 / steps for i in range(steps)]
+        chunks = self.sweep_chunks(steps)
 
         def finish(digits, digit_or_not) -> dict:
             n = len(angles)
@@ -204,4 +236,4 @@ class Controller:
             p_digit = None if digit_or_not is None else check_probabilities(digit_or_not, n, 2, "the digit-or-not model")[:, 1]
             return {"sweep": sweep_view(angles, probs, p_digit), "message": ""}
 
-        return Step({}, batch, finish)
+        return Step({}, next(chunks), finish, chunks)
