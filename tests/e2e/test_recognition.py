@@ -51,12 +51,13 @@ def test_pyodide_render_and_ort_web_match_cpython(app, mnist_test, tmp_path):
         app.draw(traced(x, i))
         app.predict()
         shown = app.probabilities()
-        app.page.click(f"#collect-{app.digit()}")
-        app.page.wait_for_selector("#collect-message:has-text('Stored')")
+        label = app.digit()
+        app.page.click(f"#collect-{label}")
+        app.page.wait_for_selector(f"#collect-message:has-text('Stored as {label}')")
         with app.page.expect_download() as dl:
             app.page.click("#collect-export")
         doc = json.loads(open(dl.value.path()).read())
-        sample = doc["samples"][-1]
+        [sample] = [s for s in doc["samples"] if s["label"] == label]      # the store keeps no order
         strokes = Drawing.from_json(sample["strokes"]).strokes
         img = render(strokes)
         assert list(image_bytes(img)) == sample["image"]
