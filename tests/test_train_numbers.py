@@ -1,0 +1,37 @@
+"""Numbers built for the segmentation fit and report (train/numbers.py)."""
+import numpy as np
+
+from digitpad.segment import Params
+from train.numbers import boundary_data, compose, fit_logistic, make_numbers, traced
+
+
+def test_composed_numbers_keep_their_digits_apart_and_fit_the_pad(mnist_test):
+    x, y = mnist_test
+    pool = traced(x[:40], seed=0)
+    for num in make_numbers(pool, y[:40], 20, seed=1):
+        assert 2 <= len(num.labels) <= 6 and len(num.digit_of) == len(num.strokes)
+        pts = np.concatenate([s.points for s in num.strokes])
+        assert pts.min() >= 0 and pts.max() <= 280
+        inks = [np.concatenate([s.points for s, d in zip(num.strokes, num.digit_of) if d == k]) for k in range(len(num.labels))]
+        assert all(a[:, 0].mean() < b[:, 0].mean() for a, b in zip(inks, inks[1:]))   # left to right
+
+
+def test_a_gap_of_at_least_8_percent_is_what_pairs_get(mnist_test):
+    x, y = mnist_test
+    pool = traced(x[:20], seed=0)
+    rng = np.random.default_rng(2)
+    num = compose(pool[:2], list(y[:2]), rng, gap=(0.08, 0.08))
+    a, b = [np.concatenate([s.points for s, d in zip(num.strokes, num.digit_of) if d == k]) for k in (0, 1)]
+    ra, rb = [max(s.width for s, d in zip(num.strokes, num.digit_of) if d == k) / 2 for k in (0, 1)]
+    height = max(a[:, 1].max() - a[:, 1].min(), b[:, 1].max() - b[:, 1].min())
+    assert (b[:, 0].min() - rb) - (a[:, 0].max() + ra) > -0.25 * height      # apart, up to the row's slant
+
+
+def test_the_boundary_model_learns_that_gaps_split(mnist_test):
+    x, y = mnist_test
+    nums = make_numbers(traced(x[:200], seed=0), y[:200], 150, seed=3)
+    feats, split = boundary_data(nums, Params())
+    assert len(split) > 100 and 0.5 < split.mean() < 1.0
+    w = fit_logistic(feats, split)
+    p = 1 / (1 + np.exp(-feats @ w))
+    assert ((p > 0.5) == (split > 0.5)).mean() > 0.9
