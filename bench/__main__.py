@@ -118,6 +118,8 @@ def main() -> None:
     p.add_argument("--dist", type=Path, default=ROOT / "dist",
                    help="the digitpad build to measure (e.g. an older commit's dist/, for a before/after)")
     p.add_argument("--out", type=Path, help="where to write the figures (default reports/bench.json)")
+    p.add_argument("--before", type=Path, default=ROOT / "reports" / "bench-before.json",
+                   help="an older build's figures (written with --out) for the README's before/after table")
     args = p.parse_args()
     plan = QUICK if args.quick else FULL
     t0 = time.perf_counter()
@@ -131,7 +133,7 @@ def main() -> None:
     out.write_text(json.dumps(results, indent=1) + "\n")
     print(report.table(results))
     if not args.quick and args.out is None:
-        report.write_readme(results)
+        report.write_readme(results, json.loads(args.before.read_text()) if args.before.exists() else None)
     print(f"wrote {out}")
 
 

@@ -70,10 +70,27 @@ def startup_table(r: dict) -> str:
     return "\n".join(rows)
 
 
-def write_readme(r: dict) -> None:
+def before_table(before: dict, after: dict) -> str:
+    """The same figures for an older build, measured by this bench against the same reference."""
+    rows = ["| what the person waits for (wasm), as a ratio to the reference | before | now |", "|---|---|---|"]
+    for key, label in ROWS.items():
+        rows.append(f"| {label} | {before['ratio'][key]:.2f}x ({_fmt(before['digitpad'][key], 'ms')}) | "
+                    f"**{after['ratio'][key]:.2f}x** ({_fmt(after['digitpad'][key], 'ms')}) |")
+    rows.append(f"| 360° sweep, median | {_fmt(before['digitpad']['sweep_ms'], 'ms')} | {_fmt(after['digitpad']['sweep_ms'], 'ms')} |")
+    rows.append("")
+    rows.append(f"Before: build `{before['build']}`, measured {before['date']} by `python3 build.py bench --dist <its dist> "
+                f"--out reports/bench-before.json` ({before['plan']['digits']} digits, {before['plan']['visits']} first visits); "
+                f"raw figures in [reports/bench-before.json](reports/bench-before.json).")
+    return "\n".join(rows)
+
+
+def write_readme(r: dict, before: dict | None = None) -> None:
     readme = ROOT / "README.md"
     text = readme.read_text()
-    for tag, body in (("bench", table(r)), ("startup", startup_table(r))):
+    sections = [("bench", table(r)), ("startup", startup_table(r))]
+    if before:
+        sections.append(("before", before_table(before, r)))
+    for tag, body in sections:
         start, end = f"<!-- {tag}:start -->", f"<!-- {tag}:end -->"
         if start in text and end in text:
             text = text[: text.index(start) + len(start)] + "\n" + body + "\n" + text[text.index(end):]

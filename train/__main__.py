@@ -1,8 +1,9 @@
-"""python -m train {fetch-mnist, digits, digit-or-not, combine, numbers, all, evaluate}.
+"""python -m train {fetch-mnist, digits, digit-or-not, combine, numbers, all, readme, evaluate}.
 
 One straight line: digits -> digit-or-not -> combine -> numbers. Each step reads what the one
 before wrote (models/*.onnx and models.json, which records every step's config), never the other
-way round; `all` runs the four in order with their defaults.
+way round; `all` runs the four in order with their defaults,
+then `readme` (the README's model tables, from models.json).
 """
 from __future__ import annotations
 
@@ -48,11 +49,18 @@ def cmd_all(args) -> None:
     from .digit_or_not import run_digit_or_not
     from .digits import run_digits
     from .numbers import run_numbers
+    from .readme import write_readme
     shared = {"data_dir": args.data_dir, "models_dir": args.models_dir, "reports_dir": args.reports_dir}
     run_digits(DigitsConfig(**shared))
     run_digit_or_not(DigitOrNotConfig(**shared))
     combine(resolve(args.models_dir))
     run_numbers(NumbersConfig(**shared))
+    write_readme(resolve(args.models_dir))
+
+
+def cmd_readme(args) -> None:
+    from .readme import write_readme
+    write_readme(resolve(args.models_dir))
 
 
 def cmd_evaluate(args) -> None:
@@ -85,6 +93,9 @@ def main(argv=None) -> int:
     a.add_argument("--models-dir", default="models")
     a.add_argument("--reports-dir", default="reports")
     a.set_defaults(func=cmd_all)
+    r = sub.add_parser("readme", help="write the README's model tables from models/models.json")
+    r.add_argument("--models-dir", default="models")
+    r.set_defaults(func=cmd_readme)
     e = sub.add_parser("evaluate", help="evaluate the shipped digit model on the full test set")
     e.add_argument("--data-dir", default="")
     e.add_argument("--models-dir", default="models")

@@ -16,7 +16,7 @@ class DigitsConfig:
     models_dir: str = "models"
     reports_dir: str = "reports"
     seed: int = 1
-    epochs: int = 8
+    epochs: int = 20             # chosen on validation: 20 with BatchNorm 99.68%; without BN, 8 epochs 99.56%, 24 epochs 99.60%
     batch_size: int = 128         # fastest on 2 CPU cores with channels_last (measured: about 34 s an epoch)
     max_lr: float = 3e-3          # OneCycle peak for Adam; 1e-2 diverged without BatchNorm
     weight_decay: float = 0.0
@@ -33,7 +33,7 @@ class DigitsConfig:
     elastic_p: float = 0.0        # share of images also given a smooth random warp (Simard 2003)
     elastic_alpha: float = 34.0   # warp strength in pixels before smoothing, Simard's value
     elastic_sigma: float = 4.0    # smoothing of the warp field, pixels
-    batchnorm: bool = False       # train with BatchNorm after each conv; folded into the convs at the end
+    batchnorm: bool = True        # BatchNorm after each conv while training, folded into the convs for export
     traced_p: float = 0.0         # share of images swapped for the same digit traced and drawn as on the pad
     traced_seed: int = 11         # pens for the traced renderings (cached under runs/cache)
     label_smoothing: float = 0.0

@@ -1,0 +1,95 @@
+"""The README's model tables, written from models/models.json (never typed in by hand).
+
+`python -m train readme` (and the end of `python -m train all`) rewrites the part of README.md
+between `<!-- models:start -->` and `<!-- models:end -->`, so the figures there are always the ones
+the training steps measured and recorded.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import ROOT
+
+TFJS = {"test_accuracy": 0.994, "parameters": 594922}    # the TensorFlow.js app we compete with
+
+
+def _pct(v, digits: int = 2) -> str:
+    return "–" if v is None else f"{100 * v:.{digits}f}%"
+
+
+def digits_table(e: dict) -> list[str]:
+    m, t = e["metrics"], e.get("training", {})
+    cal = m.get("calibration", {})
+    cfg = t.get("config", {})
+    recipe = (f"{cfg.get('epochs')} epochs, OneCycle Adam, batch {cfg.get('batch_size')}, "
+              f"{'BatchNorm (folded for export), ' if cfg.get('batchnorm') else ''}"
+              f"affine + stroke-width augmentation, seed {t.get('seed')}")
+    return [
+        "| digit network (`models/digits.onnx`) | digitpad | TF.js app |",
+        "|---|---|---|",
+        f"| MNIST test accuracy ({m['test_images']:,} images) | **{_pct(m['test_accuracy'])}** | {_pct(TFJS['test_accuracy'], 1)} |",
+        f"| validation accuracy (5,000 training images held out; recipe chosen here) | {_pct(m.get('val_accuracy'))} | – |",
+        f"| parameters | {e['parameters']:,} | {TFJS['parameters']:,} |",
+        f"| expected calibration error on test, before → after temperature scaling "
+        f"(T = {cal.get('temperature', 1):.3f}, fitted on validation) | "
+        f"{_pct(cal.get('test_ece_before'))} → **{_pct(cal.get('test_ece_after'))}** | – |",
+        f"| training on 2 CPU cores | {t.get('train_wall_seconds', 0) / 60:.0f} min ({recipe}) | – |",
+    ]
+
+
+def digit_or_not_table(e: dict) -> list[str]:
+    m = e["metrics"]
+    ours, base = m["digit_or_not"], m["baseline_max_softmax"]
+    kinds = m["nondigits_rejected_by_kind"]
+    worst = sorted(kinds.items(), key=lambda kv: kv[1])[:6]
+    return [
+        "| digit or not (held-out hands, fonts and generator seeds) | digit-or-not network | max-softmax baseline |",
+        "|---|---|---|",
+        f"| non-digits rejected ({ours['nondigits']:,}) | **{_pct(ours['nondigits_rejected'], 1)}** | {_pct(base['nondigits_rejected'], 1)} |",
+        f"| MNIST test digits accepted ({ours['digits']:,}) | **{_pct(ours['digits_accepted'])}** | {_pct(base['digits_accepted'])} |",
+        f"| traced test digits accepted (drawn as on the pad) | **{_pct(m['traced_digits_accepted'])}** | {_pct(m['baseline_traced_digits_accepted'])} |",
+        f"| area under the ROC curve | {ours['auroc']:.4f} | {base['auroc']:.4f} |",
+        "",
+        "Rejected, by kind, the hardest six: " + ", ".join(f"{k} {_pct(v, 1)}" for k, v in worst) +
+        " (all kinds in [reports/digit_or_not.json](reports/digit_or_not.json); ROC in "
+        "[reports/digit_or_not_roc.png](reports/digit_or_not_roc.png), the mistakes in "
+        "[reports/digit_or_not_mistakes.png](reports/digit_or_not_mistakes.png)).",
+    ]
+
+
+def numbers_table(e: dict) -> list[str]:
+    m = e["metrics"]
+    return [
+        "| numbers from MNIST **test** digits, traced, written side by side, read by the page's code | measured |",
+        "|---|---|",
+        f"| numbers of 2-6 digits read exactly ({m['numbers']:,}) | **{_pct(m['numbers_exact'], 1)}** |",
+        f"| digits read right within them ({m['digits']:,}) | {_pct(m['digits_right'])} |",
+        f"| single digits kept as one symbol (all {m['singles']:,}, many in several strokes) | {_pct(m['singles_whole'])} |",
+        f"| two digits with a gap ≥ 8% of their height read as two ({m['pairs']:,}) | {_pct(m['pairs_two'])} |",
+    ]
+
+
+def models_section(doc: dict) -> str:
+    models = doc["models"]
+    out = []
+    if "digits" in models:
+        out += digits_table(models["digits"]) + [""]
+    if "digit_or_not" in models:
+        out += digit_or_not_table(models["digit_or_not"]) + [""]
+    if "segmentation" in models:
+        out += numbers_table(models["segmentation"]) + [""]
+    out.append("Written from `models/models.json` by `python -m train readme`; each figure is what the training "
+               "step printed on the full test set. Reproduce: `python -m train all`.")
+    return "\n".join(out)
+
+
+def write_readme(models_dir: Path, readme: Path = ROOT / "README.md") -> None:
+    doc = json.loads((models_dir / "models.json").read_text())
+    text = readme.read_text()
+    start, end = "<!-- models:start -->", "<!-- models:end -->"
+    if start not in text or end not in text:
+        raise SystemExit(f"{readme} has no {start} ... {end} section")
+    body = models_section(doc)
+    readme.write_text(text[: text.index(start) + len(start)] + "\n" + body + "\n" + text[text.index(end):])
+    print(f"wrote the models section of {readme}")
