@@ -4,7 +4,8 @@
   python3 build.py serve [--port 8000] [--base-path /tools/digitpad/]   build, then serve dist/
   python3 build.py test [pytest args]     set everything up on a fresh machine, run all tests
   python3 build.py build                  write dist/ (a self-contained static site)
-  python3 build.py bench [--quick]        measure in headless Chromium, write bench/results.json
+  python3 build.py bench [--quick]        measure in headless Chromium, write reports/bench.json and the README
+  python3 build.py screenshot             docs/screenshot.png, from the built page
 """
 from __future__ import annotations
 
@@ -100,6 +101,12 @@ def cmd_bench(args) -> None:
     run([str(py), "-m", "bench", *(["--quick"] if args.quick else [])], cwd=ROOT)
 
 
+def cmd_screenshot(args) -> None:
+    py = ensure_venv()
+    cmd_build(args)
+    run([str(py), "-m", "buildtools.screenshot"], cwd=ROOT)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
@@ -114,6 +121,7 @@ def main() -> None:
     b = sub.add_parser("bench")
     b.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
     b.set_defaults(func=cmd_bench)
+    sub.add_parser("screenshot").set_defaults(func=cmd_screenshot)
     args = p.parse_args()
     args.func(args)
 

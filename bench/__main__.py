@@ -85,6 +85,7 @@ def run(plan: dict, dist: Path, log=print) -> dict:
                 raw[site.name]["predict_ms"] += measure.predict_clicks(apps[site.name], 1)
         digitpad = apps["digitpad"]
         raw["digitpad"]["sweep_ms"] = measure.sweeps(digitpad, plan["sweeps"])
+        raw["digitpad"]["explain_ms"] = measure.explains(digitpad, plan["clicks"])
         raw["digitpad"]["longest_task_ms"], raw["digitpad"]["longest_startup_task_ms"] = measure.longest_task(digitpad)
         for v in kept.values():
             v.close()
@@ -104,6 +105,8 @@ def summarize(raw: dict) -> dict:
         if "sweep_ms" in r:
             out.update(sweep_ms=statistics.median(r["sweep_ms"]), longest_task_ms=r["longest_task_ms"],
                        longest_startup_task_ms=r["longest_startup_task_ms"])
+        if r.get("explain_ms"):
+            out.update(explain_ms_p50=pct(r["explain_ms"], 50), explain_ms_p90=pct(r["explain_ms"], 90))
         return {k: round(v, 2) if isinstance(v, float) else v for k, v in out.items()}
 
     d, ref = fig("digitpad"), fig("reference")

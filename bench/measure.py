@@ -119,6 +119,24 @@ def sweeps(app: App, n: int) -> list[float]:
     return out
 
 
+def explains(app: App, n: int) -> list[float]:
+    """Switch "Explain each answer" on, then predict n times: ms from asking for each heat map
+    (right after its answer) to the map painted on the eye and the pad. Builds without it: []."""
+    if not app.page.locator("#explain-toggle").count():
+        return []
+    done = int(app.attr("explains") or 0)
+    app.page.check("#explain-toggle")                # switching it on asks again: one map
+    app.wait_attr("explains", done + 1)
+    out = []
+    for _ in range(n):
+        done = int(app.attr("explains") or 0)
+        app.page.click("#predict")
+        app.wait_attr("explains", done + 1)
+        out.append(float(app.attr("explain-ms")))
+    app.page.uncheck("#explain-toggle")
+    return out
+
+
 def longest_task(app: App) -> tuple[float, float]:
     """(longest main-thread task once the pad is shown, before it), in ms."""
     return float(app.attr("longest-task-ms") or 0), float(app.attr("longest-startup-task-ms") or 0)

@@ -54,6 +54,9 @@ def table(r: dict) -> str:
         rows.append(f"| {label} | {_fmt(d[key], 'ms')} | {_fmt(ref[key], 'ms')} | **{ratio[key]:.2f}x** |")
     rows.append(f"| bytes on a first visit | {d['first_visit_bytes'] / 1e6:.1f} MB | {ref['first_visit_bytes'] / 1e6:.1f} MB | |")
     rows.append(f"| 360° sweep (36 predictions, batched), median | {_fmt(d['sweep_ms'], 'ms')} | – | |")
+    if "explain_ms_p50" in d:
+        rows.append(f"| heat map (Explain) asked → painted, p50 / p90 | {_fmt(d['explain_ms_p50'], 'ms')} / "
+                    f"{_fmt(d['explain_ms_p90'], 'ms')} | – | |")
     rows.append(f"| longest main-thread task once the pad is shown | {d['longest_task_ms']:.0f} ms | – | |")
     rows.append("")
     rows.append(f"{d['digits_drawn']} different MNIST test digits traced to strokes and drawn with the mouse on each page "

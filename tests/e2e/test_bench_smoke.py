@@ -1,0 +1,22 @@
+"""The bench's smoke run (`python -m bench --quick`) against the built page: it measures both pages,
+and every figure the README shows comes out. No timing is asserted: these machines are noisy."""
+import json
+import subprocess
+import sys
+
+from .conftest import ROOT
+
+
+def test_quick_bench_measures_both_pages(dist, tmp_path):
+    out = tmp_path / "bench.json"
+    r = subprocess.run([sys.executable, "-m", "bench", "--quick", "--dist", str(dist), "--out", str(out)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    res = json.loads(out.read_text())
+    d, ref = res["digitpad"], res["reference"]
+    assert d["digits_drawn"] == ref["digits_drawn"] == res["plan"]["digits"]
+    for key, ratio in res["ratio"].items():
+        assert d[key] > 0 and ref[key] > 0 and abs(ratio - d[key] / ref[key]) < 0.01
+    assert d["sweep_ms"] > 0 and d["explain_ms_p50"] > 0
+    assert "Python interpreter starts" in res["startup"]["first"] and res["startup"]["return"]
+    assert "| first visit: open → ready (median) |" in r.stdout
