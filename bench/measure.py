@@ -108,15 +108,22 @@ def predict_clicks(app: App, n: int) -> list[float]:
     return out
 
 
-def sweeps(app: App, n: int) -> list[float]:
+def timed_clicks(app: App, button: str, counter: str, figure: str, n: int) -> list[float]:
+    """Click `button` n times, each time waiting for the page's `counter` to move on; the page's
+    own `figure` (ms) for each."""
     out = []
-    for i in range(n):
-        done = int(app.attr("sweeps") or 0)
-        app.page.click("#sweep")
-        app.wait_attr("sweeps", done + 1)
-        out.append(float(app.attr("sweep-ms")))
-        app.page.click("#sweep-stop")
+    for _ in range(n):
+        done = int(app.attr(counter) or 0)
+        app.page.click(button)
+        app.wait_attr(counter, done + 1)
+        out.append(float(app.attr(figure)))
+        if button == "#sweep":
+            app.page.click("#sweep-stop")
     return out
+
+
+def sweeps(app: App, n: int) -> list[float]:
+    return timed_clicks(app, "#sweep", "sweeps", "sweep-ms", n)
 
 
 def explains(app: App, n: int) -> list[float]:
@@ -127,12 +134,7 @@ def explains(app: App, n: int) -> list[float]:
     done = int(app.attr("explains") or 0)
     app.page.check("#explain-toggle")                # switching it on asks again: one map
     app.wait_attr("explains", done + 1)
-    out = []
-    for _ in range(n):
-        done = int(app.attr("explains") or 0)
-        app.page.click("#predict")
-        app.wait_attr("explains", done + 1)
-        out.append(float(app.attr("explain-ms")))
+    out = timed_clicks(app, "#predict", "explains", "explain-ms", n)
     app.page.uncheck("#explain-toggle")
     return out
 
