@@ -89,3 +89,25 @@ def test_600_separate_dots_take_near_linear_work(monkeypatch):
     grid = [(20 + 10 * (i % 25), 20 + 10 * (i // 25)) for i in range(600)]   # 25 x 24 dots, 10 apart
     layout([make_stroke([[x, y]], width=2) for x, y in grid], Params())
     assert len(calls) <= 30 * 600
+
+
+def test_params_come_from_the_shipped_models_json():
+    import json
+    from pathlib import Path
+    doc = json.loads((Path(__file__).resolve().parents[1] / "models" / "models.json").read_text())
+    fitted = doc["segmentation"]["params"]
+    p = Params.from_models_json(doc)
+    assert p.weights == tuple(fitted["weights"]) and p.overlap == fitted["overlap"] and p.decided == fitted["decided"]
+    assert Params.from_models_json({}) == Params()
+
+
+def test_the_page_reads_with_the_fitted_rules():
+    """browser.App builds its controller this way: the page splits numbers as the evaluation did."""
+    import json
+    from pathlib import Path
+
+    from digitpad.controller import Controller
+    doc = json.loads((Path(__file__).resolve().parents[1] / "models" / "models.json").read_text())
+    c = Controller.from_models_json(doc)
+    assert c.segmentation == Params.from_models_json(doc) != Params()
+    assert c.thresholds.digit_or_not == doc["models"]["digit_or_not"]["threshold"]

@@ -14,9 +14,9 @@ def doc() -> dict:
             "training": {"seed": 1, "train_wall_seconds": 1500, "config": {"epochs": 20, "batch_size": 128, "batchnorm": True}}},
         "digit_or_not": {"metrics": {"digit_or_not": rates, "baseline_max_softmax": dict(rates, nondigits_rejected=0.41),
                                      "traced_digits_accepted": 0.991, "baseline_traced_digits_accepted": 0.98,
-                                     "nondigits_rejected_by_kind": {"glyph": 0.97, "star": 1.0}}},
+                                     "nondigits_rejected_by_kind": {"glyph": 0.97, "star": 1.0}}}},
         "segmentation": {"metrics": {"numbers": 2000, "numbers_exact": 0.95, "digits": 8000, "digits_right": 0.99,
-                                     "singles": 10000, "singles_whole": 0.998, "pairs": 2000, "pairs_two": 0.995}}}}
+                                     "singles": 10000, "singles_whole": 0.998, "pairs": 2000, "pairs_two": 0.995}}}
 
 
 def test_section_holds_the_recorded_figures():

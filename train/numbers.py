@@ -23,6 +23,7 @@ import onnxruntime as ort
 from digitpad.controller import Controller
 from digitpad.segment import Params, features, layout
 from digitpad.strokes import PAD, Drawing, Stroke
+from digitpad.views import Thresholds
 
 from .config import NumbersConfig, floats, resolve
 from .data import load_split, mnist_dir
@@ -111,10 +112,11 @@ class Reader:
 
     def __init__(self, models, params: Params):
         self.sess = ort.InferenceSession(str(models / "combined.onnx"), providers=["CPUExecutionProvider"])
+        self.thresholds = Thresholds.from_models_json(json.loads((models / "models.json").read_text()))
         self.params = params
 
     def read(self, strokes: list[Stroke]) -> dict:
-        c = Controller(segmentation=self.params)
+        c = Controller(self.thresholds, self.params)       # as the page's, with these rules
         c.drawing = Drawing(strokes)
         return c.predict().run(lambda batch: self.sess.run(None, {"image": batch}))["view"]
 
@@ -179,6 +181,6 @@ def run_numbers(cfg: NumbersConfig, log=print) -> dict:
     if cfg.export:
         update_models_json(models, "segmentation", {"params": asdict(params), "metrics": test_scores,
                                                     "training": {"command": command_line(), "seed": cfg.seed,
-                                                                 "config": asdict(cfg)}})
+                                                                 "config": asdict(cfg)}}, section=None)
     log(json.dumps({"test": test_scores}))
     return report

@@ -93,10 +93,11 @@ def read_models_json(models_dir: Path) -> dict:
     return json.loads(path.read_text()) if path.exists() else {"format": "digitpad-models/1", "models": {}}
 
 
-def update_models_json(models_dir: Path, key: str, entry: dict) -> dict:
-    """Write one entry of models.json, leaving every other entry as it is."""
+def update_models_json(models_dir: Path, key: str, entry: dict, section: str | None = "models") -> dict:
+    """Write one entry of models.json (under `section`; None: at the top, for what is not a model
+    file), leaving every other entry as it is."""
     doc = read_models_json(models_dir)
-    doc.setdefault("models", {})[key] = entry
+    (doc.setdefault(section, {}) if section else doc)[key] = entry
     (models_dir / "models.json").write_text(json.dumps(doc, indent=2) + "\n")
     return doc
 

@@ -77,8 +77,8 @@ def models_section(doc: dict) -> str:
         out += digits_table(models["digits"]) + [""]
     if "digit_or_not" in models:
         out += digit_or_not_table(models["digit_or_not"]) + [""]
-    if "segmentation" in models:
-        out += numbers_table(models["segmentation"]) + [""]
+    if "segmentation" in doc:           # fitted rules, not a model file: at the top of models.json
+        out += numbers_table(doc["segmentation"]) + [""]
     out.append("Written from `models/models.json` by `python -m train readme`; each figure is what the training "
                "step printed on the full test set. Reproduce: `python -m train all`.")
     return "\n".join(out)

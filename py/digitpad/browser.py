@@ -17,7 +17,6 @@ from pyodide.ffi import to_js
 from .actions import handle
 from .controller import Controller, Step
 from .strokes import Stroke
-from .views import Thresholds
 
 
 def _wire(obj):
@@ -37,7 +36,7 @@ def _array(js_buffer) -> np.ndarray | None:
 
 class App:
     def __init__(self, models_json: str):
-        self.controller = Controller(Thresholds.from_models_json(json.loads(models_json or "{}")))
+        self.controller = Controller.from_models_json(json.loads(models_json or "{}"))
         self.step: Step | None = None
 
     def begin(self, action: str, payload=None, progress=None):

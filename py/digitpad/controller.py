@@ -102,6 +102,11 @@ class Controller:
     history: list[Drawing] = field(default_factory=list)
     _run: str | None = None       # the transform repeated last: a run of them is one undo step
 
+    @classmethod
+    def from_models_json(cls, doc: dict) -> "Controller":
+        """The thresholds and the segmentation rules that training fitted and recorded."""
+        return cls(Thresholds.from_models_json(doc), Params.from_models_json(doc))
+
     # ---- drawing -------------------------------------------------------------------------
     def _commit(self, new: Drawing, strokes: bool = True, run: str | None = None) -> dict:
         if run is None or run != self._run:

@@ -41,7 +41,7 @@ class Params:
 
     @classmethod
     def from_models_json(cls, doc: dict) -> "Params":
-        p = ((doc or {}).get("models", {}).get("segmentation") or {}).get("params") or {}
+        p = ((doc or {}).get("segmentation") or {}).get("params") or {}
         fields = {k: v for k, v in p.items() if k in cls.__dataclass_fields__}
         if "weights" in fields:
             fields["weights"] = tuple(float(w) for w in fields["weights"])
