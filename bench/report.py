@@ -81,7 +81,7 @@ def before_table(before: dict, after: dict) -> str:
                     f"**{after['ratio'][key]:.2f}x** ({_fmt(after['digitpad'][key], 'ms')}) |")
     rows.append(f"| 360° sweep, median | {_fmt(before['digitpad']['sweep_ms'], 'ms')} | {_fmt(after['digitpad']['sweep_ms'], 'ms')} |")
     rows.append("")
-    rows.append(f"Before: build `{before['build']}`, measured {before['date']} by `python3 build.py bench --dist <its dist> "
+    rows.append(f"Before: build `{before['build']}`, measured {before['date']} by `.venv/bin/python -m bench --dist <its dist> "
                 f"--out reports/bench-before.json` ({before['plan']['digits']} digits, {before['plan']['visits']} first visits); "
                 f"raw figures in [reports/bench-before.json](reports/bench-before.json).")
     return "\n".join(rows)
