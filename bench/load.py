@@ -3,9 +3,13 @@
 Two loads from the hardening issue, drawn with the mouse on the wasm backend:
 * 600 separate dots (a grid of clicks): symbol grouping used to restart a pairwise merge on
   every merge;
-* a full pad: 25 long wavy strokes of 400 points each across the whole pad.
-Auto-predict is off while drawing, then Predict is clicked three times; the page's own
-`data-predict-ms` is read. A build that has not answered within --limit seconds is recorded as
+* a full pad: 25 long wavy strokes of 2,000 points each across the whole pad (50,000 points).
+The dots are mouse clicks. The long strokes are pointer events dispatched in the page, a stroke
+at a time (the page's own handlers take them as they take a mouse's): 50,000 mouse moves through
+Playwright take many minutes in headless Chromium, which would measure the harness, not the page.
+Auto-predict is off while drawing, then Predict is clicked four times; the page's own
+`data-predict-ms` is read. The first answer also waits for the strokes still on their way to
+Python; the next three are the prediction alone. A build that has not answered within --limit seconds is recorded as
 such (null), not waited for. Writes reports/bench-load.json and the README's `load` section.
 """
 from __future__ import annotations
@@ -24,16 +28,27 @@ from buildtools.browser import ARGS, CHROMIUM, App, Server
 ROOT = Path(__file__).resolve().parent.parent
 CASES = {
     "600 separate dots": lambda: [[(12 + 11 * (i % 24), 12 + 11 * (i // 24))] for i in range(600)],
-    "a full pad: 25 strokes of 400 points": lambda: [
-        [(10 + 260 * u, 10 + 10.5 * j + 6 * np.sin(60 * u)) for u in np.linspace(0, 1, 400)] for j in range(25)],
+    "a full pad: 25 strokes of 2,000 points": lambda: [
+        [(10 + 260 * u, 10 + 10.5 * j + 6 * np.sin(60 * u)) for u in np.linspace(0, 1, 2000)] for j in range(25)],
 }
+# One stroke as the pointer events a mouse would send (pointerId 1 is the mouse's in Chromium).
+DISPATCH = """([pts, pad]) => {
+  const c = document.getElementById("pad"), r = c.getBoundingClientRect();
+  const at = (type, [x, y], buttons) => c.dispatchEvent(new PointerEvent(type, {
+    pointerId: 1, pointerType: "mouse", isPrimary: true, button: 0, buttons, bubbles: true,
+    clientX: r.left + x * r.width / pad, clientY: r.top + y * r.height / pad}));
+  at("pointerdown", pts[0], 1);
+  for (const p of pts.slice(1)) at("pointermove", p, 1);
+  at("pointerup", pts[pts.length - 1], 0);
+}"""
 
 
 def measure(browser, dist: Path, limit_s: float) -> dict:
     server = Server(dist)
     out = {}
     for name, make in CASES.items():
-        page = browser.new_context(service_workers="block", viewport={"width": 1200, "height": 1000}).new_page()
+        page = browser.new_context(service_workers="block", viewport={"width": 1200, "height": 1000},
+                                   bypass_csp=True).new_page()       # the page's CSP forbids the dispatching script
         app = App(page, server.origin).open(server.url)
         page.click("#auto-predict")
         box = app.pad_box()
@@ -43,10 +58,10 @@ def measure(browser, dist: Path, limit_s: float) -> dict:
             if len(stroke) == 1:
                 page.mouse.click(box["x"] + stroke[0][0] * k, box["y"] + stroke[0][1] * k)
             else:
-                app.draw_stroke(stroke, 1, box)
+                page.evaluate(DISPATCH, [[list(map(float, p)) for p in stroke], 280])
         times = []
         try:
-            for _ in range(3):
+            for _ in range(4):
                 n = app.predictions
                 page.click("#predict")
                 app.wait_predictions(n + 1, timeout=limit_s * 1000)
@@ -61,14 +76,17 @@ def measure(browser, dist: Path, limit_s: float) -> dict:
 
 
 def fmt(times: list) -> str:
-    done = [t for t in times if t is not None]
-    if len(done) < len(times):
-        return f"no answer within the limit{f' (answered before: {max(done):.0f} ms)' if done else ''}"
-    return f"{max(done) / 1000:.2f} s" if max(done) >= 1000 else f"{max(done):.0f} ms"
+    """First answer, then the worst of the rest."""
+    ms = lambda t: "no answer within the limit" if t is None else f"{t / 1000:.2f} s" if t >= 1000 else f"{t:.0f} ms"
+    rest = times[1:]
+    if not rest:
+        return ms(times[0])
+    return f"{ms(times[0])}, then {ms(None if None in rest else max(rest))}"
 
 
 def table(r: dict) -> str:
-    rows = ["| load (wasm), worst of three Predict clicks | before | now |", "|---|---|---|"]
+    rows = ["| load (wasm): first Predict after drawing, then the worst of three more | before | now |",
+            "|---|---|---|"]
     for name in CASES:
         before = fmt(r["before"][name]["predict_ms"]) if "before" in r else "–"
         rows.append(f"| {name} | {before} | **{fmt(r['now'][name]['predict_ms'])}** |")

@@ -1,7 +1,7 @@
 """`python3 build.py screenshot`: docs/screenshot.png, the built page in Chromium, made the same way each time.
 
-A person writes 2026 (four MNIST test digits traced to pen strokes, written side by side by the
-numbers evaluation's own composer) with the mouse, then switches on "Explain each answer".
+A person writes 2026 with the mouse: four MNIST test digits traced to pen strokes, written side by
+side by the numbers evaluation's own composer.
 """
 from __future__ import annotations
 
@@ -34,9 +34,6 @@ def main(dist: Path = ROOT / "dist", out: Path = ROOT / "docs" / "screenshot.png
         page.click("#auto-predict")         # one answer, for the whole number
         app.draw(strokes_2026(), steps=2)
         app.predict()
-        explained = int(app.attr("explains") or 0)
-        page.check("#explain-toggle")
-        app.wait_attr("explains", explained + 1)
         print(f"read {page.text_content('#number')!r}, verdict {app.verdict()}")
         page.screenshot(path=str(out), full_page=True)
         browser.close()

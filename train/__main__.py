@@ -87,7 +87,8 @@ def main(argv=None) -> int:
     c.add_argument("--models-dir", default="models")
     c.set_defaults(func=cmd_combine)
     a = sub.add_parser("all", help="digits, then digit-or-not, then combine, then numbers, with their defaults",
-                       description="Run the whole pipeline in order. Each step's own options: "
+                       description="Run the whole pipeline in order: digits, digit-or-not, combine, numbers; then "
+                                   "write the README's model tables (readme). Each step's own options: "
                                    "python -m train <step> --help.")
     a.add_argument("--data-dir", default="", help="MNIST (default: found or downloaded, see README)")
     a.add_argument("--models-dir", default="models")

@@ -74,7 +74,14 @@ async function explainLatest(view) {
   lastEye = view.image ? bytes(view.image) : null;
   pad.overlay = null;
   const run = ++explainRun;
-  if (!$("explain-toggle").checked || view.verdict === "empty") { paintExplain(null, lastEye); pad.paint(); return; }
+  const on = $("explain-toggle").checked;
+  if (!on || view.verdict === "empty" || view.verdict === "multiple") {
+    // a heat map explains one digit: over a whole number it would explain a guess nobody is shown
+    paintExplain(null, lastEye, on && view.verdict === "multiple" ?
+      "The heat map explains one digit at a time: with several symbols on the pad there is no single answer to explain." : null);
+    pad.paint();
+    return;
+  }
   const t0 = performance.now();
   const r = await call("explain");
   if (run !== explainRun || r.skipped || r.error || !r.explain) return;

@@ -92,7 +92,7 @@ export function heatOf(e) {
   return heat;
 }
 
-export function paintExplain(e, eye) {
+export function paintExplain(e, eye, why = null) {
   const c = $("explain"), ctx = c.getContext("2d"), img = ctx.createImageData(28, 28);
   const heat = e ? heatOf(e) : null;
   for (let i = 0; i < 784; i++) {
@@ -101,7 +101,7 @@ export function paintExplain(e, eye) {
     img.data[4 * i + 3] = 255;
   }
   ctx.putImageData(img, 0, 0);
-  $("explain-text").textContent = !e ? "Switch on to see which ink the network's answer rests on." :
+  $("explain-text").textContent = why || !e ? why || "Switch on to see which ink the network's answer rests on." :
     `Evidence for ${e.digit} (${(100 * e.p).toFixed(1)}%) over ${e.runner_up} (${(100 * e.p_runner_up).toFixed(1)}%).`;
 }
 

@@ -99,3 +99,17 @@ def test_the_heat_map_is_off_by_default_and_costs_nothing(app):
     app.draw(SEVEN)
     app.wait_predictions(1)
     assert app.attr("explains") is None
+
+
+def test_a_number_is_not_explained_as_one_digit(app):
+    """With several symbols the page shows no single digit, so there is nothing to explain: it says so."""
+    app.page.click("#explain-toggle")
+    app.wait_attr("predictions", 1)
+    app.page.click("#auto-predict")
+    app.draw(number("42"))
+    app.predict()
+    assert read(app) == "42" and app.verdict() == "multiple"
+    assert app.attr("explains") is None
+    assert "one digit at a time" in app.page.text_content("#explain-text")
+    green, orange = app.page.eval_on_selector("#explain", HEAT)
+    assert green == orange == 0
