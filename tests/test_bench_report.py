@@ -26,3 +26,14 @@ def test_tables_show_both_pages_and_the_ratio():
     assert "| first visit: open → ready (median) | 250 ms | 100 ms | **2.50x** |" in t
     b = before_table(figures(6.0), figures(2.0))
     assert "| last stroke of a new digit → answer shown, p50 | 6.00x (600 ms) | **2.00x** (200 ms) |" in b
+
+
+def test_load_table_says_when_no_answer_came():
+    from bench.load import CASES, fmt, table
+    assert fmt([396.2, 118.1, 73.3, 101.2]) == "396 ms, then 118 ms"
+    assert fmt([3495.8, 4249.8]) == "3.50 s, then 4.25 s"
+    assert fmt([67000.0, None]) == "67.00 s, then no answer within the limit"
+    assert fmt([None]) == "no answer within the limit"
+    r = {"date": "2026-11-22", "limit_s": 120, "now": {k: {"predict_ms": [200.0, 90.0]} for k in CASES},
+         "before": {k: {"predict_ms": [None]} for k in CASES}}
+    assert "| 600 separate dots | no answer within the limit | **200 ms, then 90 ms** |" in table(r)
