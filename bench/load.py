@@ -1,6 +1,6 @@
 """python -m bench.load: the worst prediction a person can cause, on this build and (optionally) an older one.
 
-Two loads from the hardening issue, drawn with the mouse on the wasm backend:
+Two loads from the hardening issue, on the wasm backend:
 * 600 separate dots (a grid of clicks): symbol grouping used to restart a pairwise merge on
   every merge;
 * a full pad: 25 long wavy strokes of 2,000 points each across the whole pad (50,000 points).
@@ -9,8 +9,8 @@ at a time (the page's own handlers take them as they take a mouse's): 50,000 mou
 Playwright take many minutes in headless Chromium, which would measure the harness, not the page.
 Auto-predict is off while drawing, then Predict is clicked four times; the page's own
 `data-predict-ms` is read. The first answer also waits for the strokes still on their way to
-Python; the next three are the prediction alone. A build that has not answered within --limit seconds is recorded as
-such (null), not waited for. Writes reports/bench-load.json and the README's `load` section.
+Python; the next three are the prediction alone. A build that has not answered within --limit
+seconds is recorded as such (null), not waited for. Writes reports/bench-load.json and the README's `load` section.
 """
 from __future__ import annotations
 
