@@ -24,6 +24,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 from buildtools.browser import ARGS, CHROMIUM, App, Server
+from buildtools.readme import replace_sections
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = {
@@ -110,10 +111,7 @@ def main() -> None:
             r["before"] = measure(browser, args.before, args.limit)
         browser.close()
     (ROOT / "reports" / "bench-load.json").write_text(json.dumps(r, indent=1) + "\n")
-    readme = ROOT / "README.md"
-    text, start, end = readme.read_text(), "<!-- load:start -->", "<!-- load:end -->"
-    if start in text and end in text:
-        readme.write_text(text[: text.index(start) + len(start)] + "\n" + table(r) + "\n" + text[text.index(end):])
+    replace_sections({"load": table(r)})
     print(table(r))
 
 

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import statistics
-from pathlib import Path
+from buildtools.readme import replace_sections
 
-ROOT = Path(__file__).resolve().parent.parent
 # Start-up phases from digitpad's own marks (python-worker.js, model-worker.js), in order.
 PHASES = [
     ("page loads, workers start", None, "boot"),
@@ -88,13 +87,7 @@ def before_table(before: dict, after: dict) -> str:
 
 
 def write_readme(r: dict, before: dict | None = None) -> None:
-    readme = ROOT / "README.md"
-    text = readme.read_text()
-    sections = [("bench", table(r)), ("startup", startup_table(r))]
+    sections = {"bench": table(r), "startup": startup_table(r)}
     if before:
-        sections.append(("before", before_table(before, r)))
-    for tag, body in sections:
-        start, end = f"<!-- {tag}:start -->", f"<!-- {tag}:end -->"
-        if start in text and end in text:
-            text = text[: text.index(start) + len(start)] + "\n" + body + "\n" + text[text.index(end):]
-    readme.write_text(text)
+        sections["before"] = before_table(before, r)
+    replace_sections(sections)
