@@ -1,4 +1,4 @@
-"""python -m train {fetch-mnist, digits, digit-or-not, combine, numbers, all, readme, evaluate}.
+"""python -m train {fetch-mnist, digits, digit-or-not, combine, numbers, all, readme, evaluate, sweep}.
 
 One straight line: digits -> digit-or-not -> combine -> numbers. Each step reads what the one
 before wrote (models/*.onnx and models.json, which records every step's config), never the other
@@ -63,6 +63,11 @@ def cmd_readme(args) -> None:
     write_readme(resolve(args.models_dir))
 
 
+def cmd_sweep(argv) -> None:
+    from .sweep import main as sweep
+    sweep(argv)
+
+
 def cmd_evaluate(args) -> None:
     from .digits import evaluate_shipped
     print(json.dumps(evaluate_shipped(args.data_dir, resolve(args.models_dir), resolve(args.reports_dir)), indent=2))
@@ -97,11 +102,17 @@ def main(argv=None) -> int:
     r = sub.add_parser("readme", help="write the README's model tables from models/models.json")
     r.add_argument("--models-dir", default="models")
     r.set_defaults(func=cmd_readme)
+    sub.add_parser("sweep", help="compare digit-network recipes over seeds, on validation (--help: its options)",
+                   add_help=False)
     e = sub.add_parser("evaluate", help="evaluate the shipped digit model on the full test set")
     e.add_argument("--data-dir", default="")
     e.add_argument("--models-dir", default="models")
     e.add_argument("--reports-dir", default="reports")
     e.set_defaults(func=cmd_evaluate)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["sweep"]:     # its own parser: recipes x seeds, not one config
+        cmd_sweep(argv[1:])
+        return 0
     args = p.parse_args(argv)
     try:
         args.func(args)

@@ -34,11 +34,15 @@ class DigitsConfig:
     elastic_alpha: float = 34.0   # warp strength in pixels before smoothing, Simard's value
     elastic_sigma: float = 4.0    # smoothing of the warp field, pixels
     batchnorm: bool = True        # BatchNorm after each conv while training, folded into the convs for export
-    traced_p: float = 0.0         # share of images swapped for the same digit traced and drawn as on the pad
+    # The recipe's sweep (README, "Choosing the recipe"): 3-6 seeds per recipe, chosen on validation mean.
+    traced_p: float = 0.25        # share of images swapped for the same digit traced and drawn as on the pad:
+                                  # traced digits read right 98.1% -> 98.6%, at no cost on validation
     traced_seed: int = 11         # pens for the traced renderings (cached under runs/cache)
-    label_smoothing: float = 0.0
+    report_traced: bool = False   # also measure traced validation digits when traced_p is 0 (the sweep does)
+    label_smoothing: float = 0.05 # with traced_p 0.25: best validation mean (99.63%); temperature scaling undoes its underconfidence
     extra_samples: str = ""       # a file exported by the page's Collect panel
     threads: int = 0              # 0: all cores
+    device: str = "cpu"           # "cuda" trains on a GPU; the recipe and its 30-minute budget are for 2 CPU cores
     export: bool = True
 
 

@@ -37,8 +37,8 @@ def train_epoch(net, opt, sched, x, y, g, cfg, desc: str, xt: torch.Tensor | Non
         if xt is not None:
             swap = (torch.rand(len(idx), generator=g) < cfg.traced_p).view(-1, 1, 1, 1)
             xb = torch.where(swap, xt[idx], xb)
-        xb = augment(xb, g, cfg).contiguous(memory_format=torch.channels_last)
-        loss = F.cross_entropy(net(xb), y[idx], label_smoothing=cfg.label_smoothing)
+        xb = augment(xb, g, cfg).to(cfg.device).contiguous(memory_format=torch.channels_last)
+        loss = F.cross_entropy(net(xb), y[idx].to(cfg.device), label_smoothing=cfg.label_smoothing)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -69,15 +69,16 @@ def train_digits(cfg: DigitsConfig, extra: tuple[np.ndarray, np.ndarray] | None 
     val_x, val_y = to_float(images[va]), labels[va]
     test_xf = to_float(test_x)
     xt = val_traced = None
-    if cfg.traced_p > 0:    # the digits as the page draws them (cached: tracing takes minutes)
+    if cfg.traced_p > 0 or cfg.report_traced:    # the digits as the page draws them (cached: tracing takes minutes)
         from .traced import cached_traced_digits
         traced = cached_traced_digits(images, cfg.traced_seed, resolve("runs/cache"), log=log)
-        xt = torch.from_numpy(traced[tr])
         val_traced = traced[va]
-        if extra is not None and len(extra[1]):       # collected samples have no traced twin: themselves
-            xt = torch.cat([xt, torch.from_numpy(extra[0])])
+        if cfg.traced_p > 0:
+            xt = torch.from_numpy(traced[tr])
+            if extra is not None and len(extra[1]):       # collected samples have no traced twin: themselves
+                xt = torch.cat([xt, torch.from_numpy(extra[0])])
 
-    net = DigitNet(cfg.batchnorm).to(memory_format=torch.channels_last)
+    net = DigitNet(cfg.batchnorm).to(cfg.device, memory_format=torch.channels_last)
     opt = torch.optim.Adam(net.parameters(), lr=cfg.max_lr, weight_decay=cfg.weight_decay)
     steps = (len(x) + cfg.batch_size - 1) // cfg.batch_size
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.max_lr, total_steps=cfg.epochs * steps)
@@ -99,6 +100,7 @@ def train_digits(cfg: DigitsConfig, extra: tuple[np.ndarray, np.ndarray] | None 
             f.write(json.dumps(row) + "\n")
         log(json.dumps(row))
     wall = time.perf_counter() - start
+    net = net.cpu()     # folding, calibration and export run on the CPU whatever trained it
     net = fold_batchnorm(net.eval()) if cfg.batchnorm else net.eval()   # the shipped architecture, unchanged
     torch.save(net.state_dict(), out / "model.pt")
     temperature = calibrate.fit_temperature(calibrate.logits(net, val_x), val_y)

@@ -18,9 +18,10 @@ def predict(net: torch.nn.Module, x: np.ndarray | torch.Tensor, batch: int = 100
     """Softmax probabilities for float32 [n,1,28,28] images."""
     net.eval()
     x = torch.as_tensor(x)
-    out = [torch.softmax(net(x[i: i + batch].contiguous(memory_format=torch.channels_last)), 1)
+    device = next(net.parameters()).device
+    out = [torch.softmax(net(x[i: i + batch].to(device).contiguous(memory_format=torch.channels_last)), 1)
            for i in range(0, len(x), batch)]
-    return torch.cat(out).numpy() if out else np.zeros((0, 10), np.float32)
+    return torch.cat(out).cpu().numpy() if out else np.zeros((0, 10), np.float32)
 
 
 def accuracy(net, x, y) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import ROOT
+from buildtools.readme import README, replace_sections
 
 TFJS = {"test_accuracy": 0.994, "parameters": 594922}    # the TensorFlow.js app we compete with
 
@@ -24,12 +24,17 @@ def digits_table(e: dict) -> list[str]:
     cfg = t.get("config", {})
     recipe = (f"{cfg.get('epochs')} epochs, OneCycle Adam, batch {cfg.get('batch_size')}, "
               f"{'BatchNorm (folded for export), ' if cfg.get('batchnorm') else ''}"
-              f"affine + stroke-width augmentation, seed {t.get('seed')}")
+              f"affine + stroke-width augmentation"
+              f"{', label smoothing ' + str(cfg['label_smoothing']) if cfg.get('label_smoothing') else ''}"
+              f"{', ' + format(cfg['traced_p'], '.0%') + ' of images traced and drawn as on the pad' if cfg.get('traced_p') else ''}"
+              f", seed {t.get('seed')}")
     return [
         "| digit network (`models/digits.onnx`) | digitpad | TF.js app |",
         "|---|---|---|",
         f"| MNIST test accuracy ({m['test_images']:,} images) | **{_pct(m['test_accuracy'])}** | {_pct(TFJS['test_accuracy'], 1)} |",
         f"| validation accuracy (5,000 training images held out; recipe chosen here) | {_pct(m.get('val_accuracy'))} | – |",
+        *([f"| validation digits traced and drawn as on the pad | {_pct(m['val_traced_accuracy'])} | – |"]
+          if m.get("val_traced_accuracy") else []),
         f"| parameters | {e['parameters']:,} | {TFJS['parameters']:,} |",
         f"| expected calibration error on test, before → after temperature scaling "
         f"(T = {cal.get('temperature', 1):.3f}, fitted on validation) | "
@@ -84,12 +89,7 @@ def models_section(doc: dict) -> str:
     return "\n".join(out)
 
 
-def write_readme(models_dir: Path, readme: Path = ROOT / "README.md") -> None:
+def write_readme(models_dir: Path, readme: Path = README) -> None:
     doc = json.loads((models_dir / "models.json").read_text())
-    text = readme.read_text()
-    start, end = "<!-- models:start -->", "<!-- models:end -->"
-    if start not in text or end not in text:
-        raise SystemExit(f"{readme} has no {start} ... {end} section")
-    body = models_section(doc)
-    readme.write_text(text[: text.index(start) + len(start)] + "\n" + body + "\n" + text[text.index(end):])
+    replace_sections({"models": models_section(doc)}, readme, required=True)
     print(f"wrote the models section of {readme}")
