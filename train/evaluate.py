@@ -90,7 +90,9 @@ def plot_curve(log_path: Path, path: Path) -> None:
     ax1.set_xlabel("epoch"), ax1.set_ylabel("train loss (augmented)")
     ax2 = ax1.twinx()
     ax2.plot(ep, [100 * r["val_accuracy"] for r in rows], "s-", color="tab:green", label="validation")
-    ax2.plot(ep, [100 * r["test_accuracy"] for r in rows], "^-", color="tab:red", label="test")
+    if all("val_traced_accuracy" in r for r in rows):
+        ax2.plot(ep, [100 * r["val_traced_accuracy"] for r in rows], "^-", color="tab:orange",
+                 label="validation, traced as on the pad")
     ax2.set_ylabel("accuracy %")
     fig.legend(loc="center right")
     ax1.set_title("Digit network training")
