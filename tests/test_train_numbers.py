@@ -35,3 +35,21 @@ def test_the_boundary_model_learns_that_gaps_split(mnist_test):
     w = fit_logistic(feats, split)
     p = 1 / (1 + np.exp(-feats @ w))
     assert ((p > 0.5) == (split > 0.5)).mean() > 0.9
+
+
+def test_the_report_splits_misses_into_segmentation_and_recognition(mnist_test):
+    """score() reads with the shipped models, as the page does; its shares agree with each other."""
+    import json
+    from dataclasses import fields
+
+    from train.config import NumbersConfig, resolve
+    from train.numbers import Reader, datasets, score
+    x, y = mnist_test
+    models = resolve("models")
+    seg = json.loads((models / "models.json").read_text())["segmentation"]["params"]
+    params = Params(**{f.name: tuple(seg[f.name]) if f.name == "weights" else seg[f.name] for f in fields(Params)})
+    s = score(Reader(models, params), *datasets(x[:60], y[:60], NumbersConfig(), 5, 20, 30, 10))
+    assert s["numbers"] == 20 and s["singles"] == 30 and s["pairs"] == 10
+    assert s["numbers_exact"] + s["numbers_miscounted"] <= 1.0
+    assert s["singles_right"] <= s["singles_whole"]    # read right means read as one symbol
+    assert s["singles_right"] >= 0.9          # the shipped network reads clean traced test digits

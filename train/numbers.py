@@ -123,18 +123,25 @@ class Reader:
 
 def score(reader: Reader, numbers: list[Number], singles: list[tuple[list[Stroke], int]],
           pairs: list[Number]) -> dict:
-    exact = digits_right = digits_total = 0
+    exact = digits_right = digits_total = miscounted = 0
     for num in numbers:
         got = reader.read(num.strokes)["number"]
         want = "".join(map(str, num.labels))
         exact += got == want
+        miscounted += len(got) != len(want)      # split or merged wrongly: segmentation's share of the misses
         digits_total += len(want)
         digits_right += sum(a == b for a, b in zip(got, want)) if len(got) == len(want) else 0
-    whole = sum(len(reader.read(s)["number_symbols"]) == 1 for s, _ in singles)
+    whole = right = 0
+    for strokes, label in singles:
+        view = reader.read(strokes)
+        whole += len(view["number_symbols"]) == 1
+        right += view["number"] == str(label)    # recognition of one traced digit, as the page reads it
     two = sum(len(reader.read(p.strokes)["number_symbols"]) == 2 for p in pairs)
-    return {"numbers": len(numbers), "numbers_exact": round(exact / max(len(numbers), 1), 5),
+    n, k = max(len(numbers), 1), max(len(singles), 1)
+    return {"numbers": len(numbers), "numbers_exact": round(exact / n, 5),
+            "numbers_miscounted": round(miscounted / n, 5),
             "digits": digits_total, "digits_right": round(digits_right / max(digits_total, 1), 5),
-            "singles": len(singles), "singles_whole": round(whole / max(len(singles), 1), 5),
+            "singles": len(singles), "singles_whole": round(whole / k, 5), "singles_right": round(right / k, 5),
             "pairs": len(pairs), "pairs_two": round(two / max(len(pairs), 1), 5)}
 
 

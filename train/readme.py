@@ -70,7 +70,11 @@ def numbers_table(e: dict) -> list[str]:
         "|---|---|",
         f"| numbers of 2-6 digits read exactly ({m['numbers']:,}) | **{_pct(m['numbers_exact'], 1)}** |",
         f"| digits read right within them ({m['digits']:,}) | {_pct(m['digits_right'])} |",
+        *([f"| numbers read with the wrong count of digits (segmentation's share of the misses) | "
+           f"{_pct(m['numbers_miscounted'], 1)} |"] if "numbers_miscounted" in m else []),
         f"| single digits kept as one symbol (all {m['singles']:,}, many in several strokes) | {_pct(m['singles_whole'])} |",
+        *([f"| single traced digits read right (recognition alone) | {_pct(m['singles_right'])} |"]
+          if "singles_right" in m else []),
         f"| two digits with a gap ≥ 8% of their height read as two ({m['pairs']:,}) | {_pct(m['pairs_two'])} |",
     ]
 
