@@ -7,7 +7,7 @@ from train.sweep import main, summarize, table
 
 
 def run(recipe, seed, val, test, traced=None):
-    return {"recipe": recipe, "overrides": {"traced_p": 0.25}, "seed": seed, "device": "cpu", "epochs": 20,
+    return {"recipe": recipe, "overrides": {"traced_p": 0.5}, "seed": seed, "device": "cpu", "epochs": 20,
             "val_accuracy": val, "val_traced_accuracy": traced, "test_accuracy": test, "wall_seconds": 1.0}
 
 
@@ -19,8 +19,16 @@ def test_ranked_by_validation_mean_never_by_test():
     assert rows[0]["val"] == pytest.approx(0.9961) and rows[0]["val_traced"] == pytest.approx(0.985)
     assert rows[1]["test_min"] == 0.998 and rows[1]["test_max"] == 0.999 and rows[1]["val_traced"] is None
     text = table(rows, runs)
-    assert "| **b** (traced_p 0.25) | 2 | 99.61% | 98.50% | 99.51% (99.50%-99.52%) |" in text
-    assert "| a (traced_p 0.25) | 2 | 99.52% | – |" in text and "4 runs" in text
+    assert "| b (traced_p 0.5) | 2 | 99.61% | 98.50% | 99.51% (99.50%-99.52%) |" in text
+    assert "| a (traced_p 0.5) | 2 | 99.52% | – |" in text and "4 runs" in text
+
+
+def test_the_default_recipe_is_marked():
+    runs = [dict(run("x", 1, 0.99, 0.99), overrides={"traced_p": 0.25, "label_smoothing": 0.05}),
+            dict(run("y", 1, 0.98, 0.98), overrides={"traced_p": 0.0})]
+    text = table(summarize(runs), runs)
+    assert "| **x** (the default) (traced_p 0.25, label_smoothing 0.05) |" in text
+    assert "| y (traced_p 0) |" in text
 
 
 def test_smoke_sweep_appends_runs_and_writes_the_table(tmp_path):
