@@ -54,6 +54,7 @@ class DigitOrNotConfig:
     reports_dir: str = "reports"
     seed: int = 2
     epochs: int = 12
+    hidden: int = 512             # chosen on validation non-digits (2 seeds each): 512 rejected 98.6%, 128 98.3%
     batch_size: int = 256
     lr: float = 1e-3
     negatives: int = 24000        # generated non-digits for training

@@ -97,7 +97,7 @@ def run_digit_or_not(cfg: DigitOrNotConfig, log=print) -> dict:
     (out / "config.json").write_text(json.dumps(asdict(cfg), indent=2) + "\n")
     digits = digit_net(models / "digits.onnx")
     sets = build_sets(cfg, models, log)
-    net = DigitOrNotNet(digits)
+    net = DigitOrNotNet(digits, cfg.hidden)
     for p in net.features.parameters():
         p.requires_grad = False
     t_train = time.perf_counter()

@@ -69,7 +69,8 @@ def digit_net(path: Path) -> DigitNet:
 
 def digit_or_not_net(path: Path, digits: DigitNet) -> DigitOrNotNet:
     """The digit-or-not head of a shipped file, over the given digit network's (shared) convolutions."""
-    net, w = DigitOrNotNet(digits), weights(path)
+    w = weights(path)
+    net = DigitOrNotNet(digits, hidden=int(w["head.1.weight"].shape[0]))   # the width its training chose
     for k, v in net.features.state_dict().items():   # the shared trunk must really be shared
         if not torch.equal(w[f"features.{k}"], v):
             raise ValueError(f"{path} does not share the digit network's convolutions ({k} differs)")
