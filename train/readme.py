@@ -55,6 +55,9 @@ def digit_or_not_table(e: dict) -> list[str]:
         f"| MNIST test digits accepted ({ours['digits']:,}) | **{_pct(ours['digits_accepted'])}** | {_pct(base['digits_accepted'])} |",
         f"| traced test digits accepted (drawn as on the pad) | **{_pct(m['traced_digits_accepted'])}** | {_pct(m['baseline_traced_digits_accepted'])} |",
         f"| area under the ROC curve | {ours['auroc']:.4f} | {base['auroc']:.4f} |",
+        *([f"| validation: non-digits of the training hands and fonts, unseen seeds, rejected "
+           f"({m['validation']['nondigits']:,}) | {_pct(m['validation']['nondigits_rejected'], 1)} | – |"]
+          if "validation" in m else []),
         "",
         "Rejected, by kind, the hardest six: " + ", ".join(f"{k} {_pct(v, 1)}" for k, v in worst) +
         " (all kinds in [reports/digit_or_not.json](reports/digit_or_not.json); ROC in "
