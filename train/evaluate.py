@@ -94,7 +94,8 @@ def plot_curve(log_path: Path, path: Path) -> None:
         ax2.plot(ep, [100 * r["val_traced_accuracy"] for r in rows], "^-", color="tab:orange",
                  label="validation, traced as on the pad")
     ax2.set_ylabel("accuracy %")
-    fig.legend(loc="center right")
+    ax1.legend(*[sum(p, []) for p in zip(ax1.get_legend_handles_labels(), ax2.get_legend_handles_labels())],
+               loc="upper right", bbox_to_anchor=(0.98, 0.52), fontsize=8)   # between the falling loss and the accuracies
     ax1.set_title("Digit network training")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
