@@ -80,4 +80,5 @@ def test_occlusions_skip_patches_without_ink():
     image = np.zeros((28, 28), np.float32)
     image[10:14, 10:14] = 1
     batch, patches = explain.occlusions(image)
-    assert len(batch) == len(patches) + 1 and all(r <= 13 and c <= 13 and r + 6 > 10 and c + 6 > 10 for r, c in patches)
+    assert len(batch) == len(patches) + 1 and all(r <= 13 and c <= 13 and r + explain.PATCH > 10 and c + explain.PATCH > 10
+               for r, c in patches)

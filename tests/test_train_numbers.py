@@ -53,3 +53,23 @@ def test_the_report_splits_misses_into_segmentation_and_recognition(mnist_test):
     assert s["numbers_exact"] + s["numbers_miscounted"] <= 1.0
     assert s["singles_right"] <= s["singles_whole"]    # read right means read as one symbol
     assert s["singles_right"] >= 0.9          # the shipped network reads clean traced test digits
+
+
+def test_the_numbers_command_runs_end_to_end_on_a_few_digits(mnist_test, tmp_path):
+    """Smoke run of `python -m train numbers`: fit on validation, report on test, models.json untouched."""
+    import json
+
+    from train.config import NumbersConfig, resolve
+    from train.numbers import run_numbers
+    before = (resolve("models") / "models.json").read_bytes()
+    cfg = NumbersConfig(limit=40, val_numbers=12, test_numbers=10, overlaps="0.3,0.5", specks="0.15",
+                        decided="0.02", export=False, reports_dir=str(tmp_path))
+    report = run_numbers(cfg, log=lambda *a: None)
+    assert json.loads((tmp_path / "numbers.json").read_text()) == json.loads(json.dumps(report))
+    assert report["params"]["overlap"] in (0.3, 0.5) and len(report["params"]["weights"]) == 4
+    v, t = report["validation"], report["test"]
+    assert (v["numbers"], v["singles"], v["pairs"]) == (12, 40, 6)
+    assert (t["numbers"], t["singles"], t["pairs"]) == (10, 40, 10)
+    assert all(0 <= t[k] <= 1 for k in ("numbers_exact", "digits_right", "singles_whole", "pairs_two"))
+    assert t["singles_whole"] >= 0.9      # clean traced digits drawn alone are kept whole
+    assert (resolve("models") / "models.json").read_bytes() == before

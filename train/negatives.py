@@ -77,7 +77,8 @@ def glyph_strokes(font: str, char: str) -> tuple[Stroke, ...]:
     if box[2] - box[0] < 2 or box[3] - box[1] < 2:
         return ()
     d.text((32 - (box[0] + box[2]) / 2, 32 - (box[1] + box[3]) / 2), char, font=f, fill=255)
-    return tuple(image_to_strokes(np.asarray(img, np.float32) / 255, threshold=0.5, upsample=1, step=2))
+    return tuple(image_to_strokes(np.asarray(img, np.float32) / 255, threshold=0.5, upsample=1, step=2,
+                                  fill_factor=0))
 
 
 # ---- shapes, as polylines in a unit box centred on 0 ----------------------------------------

@@ -22,7 +22,7 @@ import onnxruntime as ort
 
 from digitpad.controller import Controller
 from digitpad.segment import Params, features, layout
-from digitpad.strokes import PAD, Drawing, Stroke
+from digitpad.strokes import PAD, PEN, Drawing, Stroke
 from digitpad.views import Thresholds
 
 from .config import NumbersConfig, floats, resolve
@@ -45,32 +45,41 @@ def traced(images: np.ndarray, seed: int) -> list[list[Stroke]]:
 
 
 def compose(digits: list[list[Stroke]], labels: list[int], rng: np.random.Generator,
-            gap: tuple[float, float] = (0.0, 0.6)) -> Number:
-    """Digits side by side (their inks `gap` x height apart), varied, the whole row scaled (pen
-    included) to fit the pad."""
-    placed, digit_of, x = [], [], 0.0
-    height = None
-    for k, strokes in enumerate(digits):
-        r = max(s.width for s in strokes) / 2
-        pts = np.concatenate([s.points for s in strokes])
-        lo, hi = pts.min(0) - r, pts.max(0) + r                      # the ink, not the centre line
-        size = rng.uniform(0.8, 1.2)
-        h = (hi[1] - lo[1]) * size
-        height = height or max(h, 1.0)
-        shift = np.array([x - lo[0] * size, rng.uniform(-0.1, 0.1) * height - lo[1] * size])
-        for s in strokes:
-            placed.append(Stroke(s.points * size + shift, s.tool, s.width))
-            digit_of.append(k)
-        x += (hi[0] - lo[0]) * size + rng.uniform(*gap) * height
+            gap: tuple[float, float] = (0.0, 0.6), pen: float | None = None) -> Number:
+    """Digits side by side (their inks `gap` x height apart), varied, and the row scaled to fit the pad.
+
+    Only the centre lines are scaled: the whole number is written with one pen of `pen` pad units
+    (default: each number draws one from the page's usual 10-30), because the page's pen keeps its
+    width however small a person writes. Gaps are between inks at that final size, so the row is
+    laid out again until the scale it fits at stops changing.
+    """
+    pen = float(rng.uniform(10, 30)) if pen is None else pen
+    sizes = rng.uniform(0.8, 1.2, len(digits))
+    gaps = rng.uniform(*gap, len(digits))
+    drops = rng.uniform(-0.1, 0.1, len(digits))
     slant = np.tan(np.radians(rng.uniform(-10, 10)))
-    allpts = np.concatenate([s.points for s in placed])
-    base = allpts[:, 1].max()
-    sheared = [s.points + np.c_[(base - s.points[:, 1]) * slant, np.zeros(len(s.points))] for s in placed]
-    allpts = np.concatenate(sheared)
-    lo, hi = allpts.min(0), allpts.max(0)
-    k = min(250 / max(hi[0] - lo[0], 1), 180 / max(hi[1] - lo[1], 1), 1.0)   # the pad holds the whole row
+    k = 1.0
+    for _ in range(4):                        # the pen's share of the ink grows as the row shrinks
+        r = pen / 2 / k                       # the pen's radius in the digits' own units
+        placed, digit_of, x, height = [], [], 0.0, None
+        for i, strokes in enumerate(digits):
+            pts = np.concatenate([s.points for s in strokes]) * sizes[i]
+            lo, hi = pts.min(0) - r, pts.max(0) + r                  # the ink, not the centre line
+            height = height or max(hi[1] - lo[1], 1.0)
+            shift = np.array([x - lo[0], drops[i] * height - lo[1]])
+            placed += [s.points * sizes[i] + shift for s in strokes]
+            digit_of += [i] * len(strokes)
+            x = hi[0] + shift[0] + gaps[i] * height
+        base = max(p[:, 1].max() for p in placed)
+        sheared = [p + np.c_[(base - p[:, 1]) * slant, np.zeros(len(p))] for p in placed]
+        allpts = np.concatenate(sheared)
+        lo, hi = allpts.min(0), allpts.max(0)
+        new_k = min((250 - pen) / max(hi[0] - lo[0], 1), (180 - pen) / max(hi[1] - lo[1], 1), 1.0)
+        if abs(new_k - k) < 1e-3 * k:
+            break
+        k = new_k
     centre = (lo + hi) / 2
-    out = [Stroke((p - centre) * k + PAD / 2, s.tool, s.width * k) for p, s in zip(sheared, placed)]
+    out = [Stroke((p - centre) * k + PAD / 2, PEN, pen) for p in sheared]
     return Number(out, digit_of, labels)
 
 
@@ -159,7 +168,9 @@ def run_numbers(cfg: NumbersConfig, log=print) -> dict:
     train_x, train_y = load_split(d, "train")
     models = resolve(cfg.models_dir)
     _, va = digit_split(models, len(train_x))          # the digit network's own validation images
-    val = datasets(train_x[va], train_y[va], cfg, cfg.seed, cfg.val_numbers, cfg.val_numbers, cfg.val_numbers // 2)
+    va = va[:cfg.limit] if cfg.limit else va
+    val = datasets(train_x[va], train_y[va], cfg, cfg.seed, cfg.val_numbers, cfg.val_singles or len(va),
+                   cfg.val_numbers // 2)
     log(f"validation sets ready in {time.perf_counter() - t0:.0f}s")
     best = None
     for overlap in floats(cfg.overlaps):         # the rules, chosen on validation; the weights, fitted there
@@ -176,7 +187,7 @@ def run_numbers(cfg: NumbersConfig, log=print) -> dict:
                 if best is None or key > best[0]:
                     best = (key, p, s)
     _, params, val_scores = best
-    test_x, test_y = load_split(d, "test")
+    test_x, test_y = (a[:cfg.limit or None] for a in load_split(d, "test"))
     test = datasets(test_x, test_y, cfg, cfg.seed + 100, cfg.test_numbers, cfg.test_singles or len(test_x),
                     cfg.test_numbers)
     test_scores = score(Reader(models, params), *test)
