@@ -9,10 +9,12 @@ probabilities barely move (0.9999 to 0.999) while its log-odds still tell the pa
 pixel's heat is the mean evidence of the patches that cover it. With the render's Placement the
 page can lay the heat map over the person's own strokes.
 
-Patches of 7 pixels every 4 (about a third of a digit's stroke length): 4-pixel cells hide too
+Patches of 7 pixels every 5 (about a third of a digit's stroke length): 4-pixel cells hide too
 little of a stroke for the network to notice, and the heat then follows noise rather than the bar
-of a 7; tests/test_explain.py checks it on that case. Every 4 rather than every 3 runs about 25
-images instead of 39 for a typical digit (a third less time on wasm) with maps that look the same.
+of a 7; tests/test_explain.py checks it on that case. The batch is what an explanation costs on
+wasm (about 5 ms an image; 22 ms with a batch of 2): 6 pixels every 3 ran 31 images for the
+bench's 6 and took 125 ms at the median, 177 ms at p90; 7 every 4 ran 20; 7 every 5 runs 14, with
+a blockier map that still puts the evidence on the same strokes.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import numpy as np
 
 from .render import Placement
 
-PATCH, STRIDE = 7, 4
+PATCH, STRIDE = 7, 5
 INK = 0.5                # a patch with less ink than this (sum of pixel values) is not hidden
 TINY = 1e-12             # probabilities are floored here before their logarithm
 
