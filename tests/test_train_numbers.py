@@ -14,6 +14,8 @@ def test_composed_numbers_keep_their_digits_apart_and_fit_the_pad(mnist_test):
         assert pts.min() >= 0 and pts.max() <= 280
         inks = [np.concatenate([s.points for s, d in zip(num.strokes, num.digit_of) if d == k]) for k in range(len(num.labels))]
         assert all(a[:, 0].mean() < b[:, 0].mean() for a, b in zip(inks, inks[1:]))   # left to right
+        widths = {s.width for s in num.strokes}       # one pen, kept at its pad width as the page's is
+        assert len(widths) == 1 and 10 <= widths.pop() <= 30
 
 
 def test_a_gap_of_at_least_8_percent_is_what_pairs_get(mnist_test):
