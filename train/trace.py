@@ -48,15 +48,16 @@ def distance(mask: np.ndarray) -> np.ndarray:
     return d
 
 
-def hollow(mask: np.ndarray, factor: float, min_hole: int = 4) -> np.ndarray:
+def hollow(mask: np.ndarray, factor: float, min_hole: int = 4, centre: np.ndarray | None = None) -> np.ndarray:
     """Open the loops a thick pen filled in: ink further from the edge than `factor` times the
     stroke's typical half width (its median along the centre line) cannot be a stroke, so it is a
     loop drawn too small for its pen. A straight thick stroke is left whole: its depth is its
-    half width everywhere; only blobs (a 6's or a 9's filled loop) are that deep."""
-    d = distance(mask)
-    centre = thin(mask)
+    half width everywhere; only blobs (a 6's or a 9's filled loop) are that deep. Returns `mask`
+    itself when nothing is opened. `centre`: thin(mask), when the caller has it already."""
+    centre = thin(mask) if centre is None else centre
     if not centre.any():
         return mask
+    d = distance(mask)
     hole = d > factor * float(np.median(d[centre]))
     return mask & ~hole if hole.sum() >= min_hole else mask
 
@@ -114,9 +115,11 @@ def image_to_strokes(img: np.ndarray, threshold: float = 0.6, upsample: int = 3,
         size = (a.shape[1] * upsample, a.shape[0] * upsample)
         a = np.asarray(Image.fromarray(a).resize(size, Image.BICUBIC), np.float32)
     mask = a > threshold
-    if fill_factor:
-        mask = hollow(mask, fill_factor)
     sk = thin(mask)
+    if fill_factor:
+        opened = hollow(mask, fill_factor, centre=sk)
+        if opened is not mask:          # most digits have no filled loop: their centre line stands
+            sk = thin(opened)
     k = PAD / a.shape[1]
     out = []
     for path in follow(sk):

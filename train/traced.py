@@ -2,7 +2,7 @@
 
 Each image is traced to pen strokes (trace.py), drawn with a random pen (and, for the digit-or-not
 model, a little tilt), and rendered by digitpad's own code: the networks learn from exactly what the page feeds
-them. Tracing takes about 25 ms a digit (15 minutes for 60,000 on 2 cores, in parallel), so a set
+them. Tracing takes about 15 ms a digit (8 minutes for 60,000 on 2 cores, in parallel), so a set
 is cached under runs/cache, keyed by the images, the seed and this code.
 """
 from __future__ import annotations
