@@ -52,7 +52,7 @@ def run(plan: dict, dist: Path, log=print) -> dict:
     sites = [measure.Site("reference", servers["reference"]),
              measure.Site("digitpad", servers["digitpad"], "?backend=wasm", service_worker=True)]
     raw = {s.name: {"first_ms": [], "first_bytes": [], "return_ms": [], "marks": [], "stroke_ms": [],
-                    "last_stroke_ms": [], "predict_ms": []} for s in sites}
+                    "last_stroke_ms": [], "stroke_phases": [], "predict_ms": []} for s in sites}
     with sync_playwright() as pw:
         kept = {}
         for rep in range(plan["visits"]):               # start-up: fresh profiles, interleaved
@@ -74,9 +74,10 @@ def run(plan: dict, dist: Path, log=print) -> dict:
         for i, strokes in enumerate(digits):            # a new drawing each time, on both pages
             for site in sites:
                 app = apps[site.name]
-                ms = measure.draw_digit(app, strokes)
+                ms, phases = measure.draw_digit(app, strokes)
                 raw[site.name]["stroke_ms"] += ms
                 raw[site.name]["last_stroke_ms"].append(ms[-1])
+                raw[site.name]["stroke_phases"].append(phases)
                 measure.clear(app, answers_clear=site.name == "digitpad")
         for site in sites:
             measure.draw_digit(apps[site.name], SIX)
@@ -112,7 +113,8 @@ def summarize(raw: dict) -> dict:
     d, ref = fig("digitpad"), fig("reference")
     ratios = {k: round(d[k] / ref[k], 2) for k in ("first_visit_ms", "return_visit_ms", "stroke_ms_p50",
                                                    "stroke_ms_p90", "predict_ms_p50", "predict_ms_p90") if ref[k]}
-    return {"digitpad": d, "reference": ref, "ratio": ratios, "startup": report.breakdown(raw["digitpad"]["marks"])}
+    return {"digitpad": d, "reference": ref, "ratio": ratios, "startup": report.breakdown(raw["digitpad"]["marks"]),
+            "stroke_phases": {site: report.stroke_breakdown(raw[site]["stroke_phases"]) for site in ("digitpad", "reference")}}
 
 
 def main() -> None:
@@ -135,6 +137,7 @@ def main() -> None:
     out = args.out or ROOT / "reports" / ("bench-quick.json" if args.quick else "bench.json")
     out.write_text(json.dumps(results, indent=1) + "\n")
     print(report.table(results))
+    print(report.stroke_table(results))
     if not args.quick and args.out is None:
         report.write_readme(results, json.loads(args.before.read_text()) if args.before.exists() else None)
     print(f"wrote {out}")

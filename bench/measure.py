@@ -87,9 +87,10 @@ def clear(app: App, answers_clear: bool) -> None:
         app.wait_predictions(n + 1)
 
 
-def draw_digit(app: App, strokes) -> list[float]:
+def draw_digit(app: App, strokes) -> tuple[list[float], dict]:
     """Draw one digit stroke by stroke, each time waiting for that stroke's answer (a person
-    lifts the pen for longer than an answer takes); returns each stroke's ms."""
+    lifts the pen for longer than an answer takes); returns each stroke's ms, and where the last
+    stroke's time went (data-stroke-phases: the page's phase -> ms)."""
     box = app.pad_box()
     out = []
     for s in strokes:
@@ -97,7 +98,7 @@ def draw_digit(app: App, strokes) -> list[float]:
         app.draw_stroke(s, 1, box)
         app.wait_attr("stroke-answered", k)
         out.append(float(app.attr("stroke-ms")))
-    return out
+    return out, json.loads(app.attr("stroke-phases") or "{}")
 
 
 def predict_clicks(app: App, n: int) -> list[float]:

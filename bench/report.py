@@ -42,6 +42,32 @@ def breakdown(marks: list[dict]) -> dict:
     return out
 
 
+def stroke_breakdown(phases: list[dict]) -> dict:
+    """Median ms of each phase of a stroke's answer (the page's data-stroke-phases), in the page's order."""
+    names = list(dict.fromkeys(k for p in phases for k in p))
+    return {k: round(statistics.median(p[k] for p in phases if k in p), 2) for k in names}
+
+
+def stroke_table(r: dict) -> str:
+    """Both pages' phases side by side: the rows they share (the networks, the DOM) line up."""
+    d, ref = r["stroke_phases"]["digitpad"], r["stroke_phases"]["reference"]
+    rows = ["| one stroke's answer, phase by phase (median) | digitpad | reference (plain JS) |", "|---|---|---|"]
+    names = [k for k in ref if k not in d and k != "images"] + [k for k in d if k != "images"]
+    for k in names:
+        rows.append(f"| {k} | {_ms(d.get(k))} | {_ms(ref.get(k))} |")
+    if "images" in d:
+        rows.append(f"| images in the batch | {d['images']:g} | 1 |")
+    rows.append("")
+    rows.append(f"The last stroke of each of the {r['digitpad']['digits_drawn']} digits above, from clock readings each "
+                "thread takes (`performance.timeOrigin + performance.now()`, one clock across threads; "
+                "web/timing.js); medians do not add up to the whole.")
+    return "\n".join(rows)
+
+
+def _ms(v) -> str:
+    return "–" if v is None else f"{v:.1f} ms"
+
+
 def _fmt(v, unit: str) -> str:
     return f"{v:.0f} {unit}" if v >= 100 else f"{v:.1f} {unit}"
 
@@ -88,6 +114,8 @@ def before_table(before: dict, after: dict) -> str:
 
 def write_readme(r: dict, before: dict | None = None) -> None:
     sections = {"bench": table(r), "startup": startup_table(r)}
+    if r.get("stroke_phases"):
+        sections["strokephases"] = stroke_table(r)
     if before:
         sections["before"] = before_table(before, r)
     replace_sections(sections)

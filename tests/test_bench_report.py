@@ -37,3 +37,15 @@ def test_load_table_says_when_no_answer_came():
     r = {"date": "2026-11-22", "limit_s": 120, "now": {k: {"predict_ms": [200.0, 90.0]} for k in CASES},
          "before": {k: {"predict_ms": [None]} for k in CASES}}
     assert "| 600 separate dots | no answer within the limit | **200 ms, then 90 ms** |" in table(r)
+
+
+def test_stroke_table_lines_up_the_phases_both_pages_share():
+    from bench.report import stroke_breakdown, stroke_table
+    d = stroke_breakdown([{"to the Python worker": 1.0, "networks (onnxruntime)": 6.0, "images": 1},
+                          {"to the Python worker": 3.0, "networks (onnxruntime)": 8.0, "images": 2}])
+    assert d == {"to the Python worker": 2.0, "networks (onnxruntime)": 7.0, "images": 1.5}
+    ref = stroke_breakdown([{"pointer up → preprocessed (canvas)": 2.0, "networks (onnxruntime)": 5.0}])
+    t = stroke_table(figures(1.0) | {"stroke_phases": {"digitpad": d, "reference": ref}})
+    assert "| pointer up → preprocessed (canvas) | – | 2.0 ms |" in t
+    assert "| networks (onnxruntime) | 7.0 ms | 5.0 ms |" in t
+    assert "| images in the batch | 1.5 | 1 |" in t

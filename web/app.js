@@ -8,6 +8,7 @@ import { Pad } from "./pad.js";
 import { buildProbabilities, bytes, decodeStrokes, explainOverlay, paintExplain, paintSweep, progress,
   showPrediction } from "./view.js";
 import { setupCollect } from "./collect.js";
+import { strokePhases } from "./timing.js";
 
 const $ = (id) => document.getElementById(id);
 const root = document.documentElement;
@@ -99,10 +100,13 @@ function change(action, payload) {
 }
 
 async function sendStroke(stroke, t) {
-  const no = ++strokesSent;
-  const points = stroke.points.slice();          // the pad keeps its copy; this one is transferred
-  apply(await call("stroke", { points, tool: stroke.tool, width: stroke.width }, [points.buffer]), t, no);
+  const no = ++strokesSent, points = stroke.points.slice();   // the pad keeps its copy; this one is transferred
+  const sent = performance.now();
+  const r = await call("stroke", { points, tool: stroke.tool, width: stroke.width }, [points.buffer]);
+  apply(r, t, no);
+  if (r && r.timing && r.view) root.dataset.strokePhases = JSON.stringify(strokePhases(r.timing, t, sent));
 }
+
 
 const pad = new Pad($("pad"), (stroke, t) => {
   if (!ready) { pending.push(stroke); note("Still loading: your drawing is kept."); return; }
@@ -232,7 +236,11 @@ function onPythonMessage(ev) {
   else if (m.type === "fatal") fatal(m.message, m.phase);
   else if (m.type === "dead") dead(m.message);
   else if (m.type === "import-progress") collect.progress(m.done, m.total);
-  else if (m.type === "result" && waiting.has(m.id)) { waiting.get(m.id)(m.result); waiting.delete(m.id); }
+  else if (m.type === "result" && waiting.has(m.id)) {
+    if (m.result && m.result.timing) m.result.timing.page_in = performance.timeOrigin + performance.now();
+    waiting.get(m.id)(m.result);
+    waiting.delete(m.id);
+  }
 }
 
 function onModelMessage(ev) {

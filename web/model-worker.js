@@ -219,9 +219,12 @@ async function loadModels(requested) {
 async function onRun({ id, batch, n }) {
   try {
     await ready;
+    const model_in = performance.timeOrigin + performance.now();   // the clock the Python worker reads too
     const [digits, digitOrNot] = await classify(batch, n);
     const d = Float32Array.from(digits), g = digitOrNot ? Float32Array.from(digitOrNot) : null;
-    python.postMessage({ type: "result", id, digits: d, digitOrNot: g }, g ? [d.buffer, g.buffer] : [d.buffer]);
+    const model_out = performance.timeOrigin + performance.now();
+    python.postMessage({ type: "result", id, digits: d, digitOrNot: g, n, model_in, model_out },
+      g ? [d.buffer, g.buffer] : [d.buffer]);
   } catch (e) {
     python.postMessage({ type: "result", id, error: `The networks could not run: ${e.message || e}` });
   }

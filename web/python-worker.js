@@ -28,6 +28,7 @@ const MAX_IMPORT_BYTES = 64 * 1024 * 1024;   // digitpad.samples.MAX_FILE_BYTES
 
 const post = (msg) => self.postMessage(msg);
 const mark = (name) => performance.mark(name);
+const now = () => performance.timeOrigin + performance.now();   // comparable across threads
 const progress = (phase, fraction, label) => post({ type: "progress", phase, fraction, label });
 
 class BootError extends Error {
@@ -216,8 +217,11 @@ function joinOutputs(outs) {
 // model run: the next one answers for the drawing as it will be.
 async function act(msg, next) {
   let reply;
+  // Where the time goes (build.py bench): clock readings on the one clock all threads share.
+  const timing = { python_in: now() };
   try {
     let batch = app.begin(msg.action, msg.payload || {});
+    timing.batch_out = now();
     let out = null;
     if (batch && next && next.type === "act" && next.action === msg.action) {
       batch = null;
@@ -226,13 +230,22 @@ async function act(msg, next) {
       // a batch in chunks: the model worker runs each while Python prepares the next
       const runs = [runModel(batch)];
       for (let more = app.next_chunk(); more; more = app.next_chunk()) runs.push(runModel(more));
-      out = joinOutputs(await Promise.all(runs));
+      const outs = await Promise.all(runs);
+      timing.outputs_in = now();
+      if (outs.every((o) => o.model_in)) {
+        timing.model_in = Math.min(...outs.map((o) => o.model_in));
+        timing.model_out = Math.max(...outs.map((o) => o.model_out));
+        timing.images = outs.reduce((n, o) => n + o.n, 0);
+      }
+      out = joinOutputs(outs);
     }
     reply = JSON.parse(out && !out.error ? app.end(out.digits, out.digitOrNot) : app.end());
     if (out && out.error) reply.error = out.error;
   } catch (e) {
     reply = failed(e);
   }
+  timing.python_out = now();
+  reply.timing = timing;
   post({ type: "result", id: msg.id, result: reply });
 }
 
