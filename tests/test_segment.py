@@ -111,3 +111,22 @@ def test_the_page_reads_with_the_fitted_rules():
     c = Controller.from_models_json(doc)
     assert c.segmentation == Params.from_models_json(doc) != Params()
     assert c.thresholds.digit_or_not == doc["models"]["digit_or_not"]["threshold"]
+
+
+def test_ink_boxes_in_one_pass_match_each_stroke_measured_alone():
+    # the one-pass version (reduceat over all strokes' points) against the plain per-stroke formula
+    from digitpad.segment import _ink_boxes
+    rng = np.random.default_rng(3)
+    ss = [make_stroke(rng.uniform(0, 280, (int(rng.integers(1, 30)), 2)), width=float(rng.uniform(6, 40)))
+          for _ in range(12)]
+    lean, y0 = 0.23, 141.5
+    for s, box in zip(ss, _ink_boxes(ss, lean, y0)):
+        x = s.points[:, 0] - lean * (s.points[:, 1] - y0)
+        r = s.width / 2
+        assert box == (x.min() - r, s.box[1] - r, x.max() + r, s.box[3] + r)
+
+
+def test_slant_is_the_same_when_a_strokes_share_is_remembered():
+    ss = strokes([[(100, 50), (110, 200)], [(150, 60), (140, 210), (160, 215)]])
+    first = slant(ss)
+    assert slant(ss) == first == slant([s.copy() for s in ss])     # cached, or measured afresh

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -87,24 +88,40 @@ class Layout:
         return sorted(s for a in self.atoms[run[0]:run[1]] for s in a.strokes)
 
 
+# Each stroke's share of the slant, kept per stroke: strokes never change, and every stroke
+# lays out the whole drawing again (in Pyodide each numpy call costs tens of microseconds).
+_LEAN: "weakref.WeakKeyDictionary[Stroke, tuple[float, float]]" = weakref.WeakKeyDictionary()
+
+
+def _lean(s: Stroke) -> tuple[float, float]:
+    if s not in _LEAN:
+        d = np.diff(s.points, axis=0)
+        upright = np.abs(d[:, 1]) > 2 * np.abs(d[:, 0])
+        _LEAN[s] = (float((d[upright, 0] * np.sign(d[upright, 1])).sum()), float(np.abs(d[upright, 1]).sum()))
+    return _LEAN[s]
+
+
 def slant(strokes: list[Stroke]) -> float:
     """How far the writing leans (dx per dy of its near-upright segments): a row written slanted
     puts neighbouring digits' boxes over each other, so boxes are compared upright."""
     num = den = 0.0
     for s in strokes:
         if s.is_pen and len(s.points) > 1:
-            d = np.diff(s.points, axis=0)
-            upright = np.abs(d[:, 1]) > 2 * np.abs(d[:, 0])
-            num += float((d[upright, 0] * np.sign(d[upright, 1])).sum())
-            den += float(np.abs(d[upright, 1]).sum())
+            n, d = _lean(s)
+            num += n
+            den += d
     return float(np.clip(num / den, -0.4, 0.4)) if den > 0 else 0.0
 
 
-def _ink_box(s: Stroke, lean: float, y0: float) -> tuple[float, float, float, float]:
-    """The stroke's ink box with the writing's slant taken out (x - lean * (y - y0))."""
-    r = s.width / 2
-    x = s.points[:, 0] - lean * (s.points[:, 1] - y0)
-    return float(x.min()) - r, s.box[1] - r, float(x.max()) + r, s.box[3] + r
+def _ink_boxes(strokes: list[Stroke], lean: float, y0: float) -> list[tuple[float, float, float, float]]:
+    """Each stroke's ink box with the writing's slant taken out (x - lean * (y - y0)): all strokes
+    in one pass, a handful of numpy calls whatever their number."""
+    pts = np.concatenate([s.points for s in strokes])
+    starts = np.cumsum([0] + [len(s.points) for s in strokes[:-1]])
+    x = pts[:, 0] - lean * (pts[:, 1] - y0)
+    lo, hi = np.minimum.reduceat(x, starts).tolist(), np.maximum.reduceat(x, starts).tolist()
+    return [(a - s.width / 2, s.box[1] - s.width / 2, b + s.width / 2, s.box[3] + s.width / 2)
+            for s, a, b in zip(strokes, lo, hi)]
 
 
 def _join(a: Atom, b: Atom) -> Atom:
@@ -131,7 +148,7 @@ def layout(strokes: list[Stroke], params: Params) -> Layout:
         return Layout([], [])
     lean = slant(strokes)
     y0 = (min(strokes[i].box[1] for i in pens) + max(strokes[i].box[3] for i in pens)) / 2
-    boxes = {i: _ink_box(strokes[i], lean, y0) for i in pens}
+    boxes = dict(zip(pens, _ink_boxes([strokes[i] for i in pens], lean, y0)))
     height = max(max(b[3] for b in boxes.values()) - min(b[1] for b in boxes.values()), 1e-9)
     done: list[Atom] = []
     active: list[Atom] = []                   # atoms that may still meet a stroke further right
