@@ -73,14 +73,14 @@ async function act(action, payload, since = null) {
 let explainRun = 0, lastEye = null;
 async function explainLatest(view) {
   lastEye = view.image ? bytes(view.image) : null;
+  const overlaid = pad.overlay !== null;      // the pad paints its own strokes: repaint only to clear
   pad.overlay = null;
-  const run = ++explainRun;
-  const on = $("explain-toggle").checked;
+  const run = ++explainRun, on = $("explain-toggle").checked;
   if (!on || view.verdict === "empty" || view.verdict === "multiple") {
     // a heat map explains one digit: over a whole number it would explain a guess nobody is shown
     paintExplain(null, lastEye, on && view.verdict === "multiple" ?
       "The heat map explains one digit at a time: with several symbols on the pad there is no single answer to explain." : null);
-    pad.paint();
+    if (overlaid) pad.paint();
     return;
   }
   const t0 = performance.now();

@@ -56,22 +56,27 @@ export function showPrediction(v) {
 }
 
 // The number read from the whole pad: its digits as text, and each digit's image and confidence.
+// Items are reused from one answer to the next (a new canvas and its context on every stroke
+// were most of the page's share of an answer); only their count changes.
 function showNumber(text, symbols) {
   $("number").textContent = text;
-  $("number-digits").replaceChildren(...symbols.map((s) => {
-    const li = document.createElement("li");
+  const ol = $("number-digits");
+  while (ol.children.length > symbols.length) ol.lastElementChild.remove();
+  while (ol.children.length < symbols.length) {
+    const li = document.createElement("li"), c = document.createElement("canvas");
+    c.width = c.height = 28;
+    li.append(c, document.createElement("span"));
+    ol.appendChild(li);
+  }
+  symbols.forEach((s, i) => {
+    const li = ol.children[i];
     li.classList.toggle("uncertain", s.uncertain);
     li.dataset.digit = String(s.digit);
     li.title = s.uncertain ? "Uncertain: look again at this one" : "";
-    const c = document.createElement("canvas");
-    c.width = c.height = 28;
-    paintGrey(c, bytes(s.image));
-    const t = document.createElement("span");
-    t.textContent = `${s.digit} · ${(100 * s.p).toFixed(0)}%`;
-    li.append(c, t);
+    paintGrey(li.firstElementChild, bytes(s.image));
+    li.lastElementChild.textContent = `${s.digit} · ${(100 * s.p).toFixed(0)}%`;
     li.setAttribute("aria-label", `${s.digit}, ${(100 * s.p).toFixed(0)} percent${s.uncertain ? ", uncertain" : ""}`);
-    return li;
-  }));
+  });
 }
 
 function paintGrey(canvas, px) {
