@@ -1,4 +1,5 @@
 import numpy as np
+from PIL import Image
 import pytest
 
 from digitpad.render import BOX, centre_of_mass, render, render_mnist, render_plain, shift_image
@@ -74,9 +75,14 @@ def test_eraser_removes_ink():
 
 
 def test_shift_image_fills_with_background():
-    a = np.arange(16, dtype=np.float32).reshape(4, 4)
-    assert shift_image(a, 1, 0)[:, 0].tolist() == [0, 0, 0, 0]
-    assert shift_image(a, -1, -1)[0, 0] == a[1, 1]
+    a = np.arange(1, 17, dtype=np.uint8).reshape(4, 4)
+    for dx, dy in [(1, 0), (-1, -1), (2, 3), (0, 0), (-4, 0)]:
+        want = np.zeros_like(a)            # the shift, written out with numpy slices
+        ys, xs = np.mgrid[0:4, 0:4]
+        ok = (ys - dy >= 0) & (ys - dy < 4) & (xs - dx >= 0) & (xs - dx < 4)
+        want[ok] = a[(ys - dy)[ok], (xs - dx)[ok]]
+        got = np.asarray(shift_image(Image.fromarray(a), dx, dy))
+        assert np.array_equal(got, want), (dx, dy)
 
 
 @pytest.mark.parametrize("pad", [PAD])
