@@ -20,6 +20,8 @@ ROWS = {   # figure -> what the person waits for (every one in ms)
     "return_visit_ms": "return visit (service worker / HTTP cache) → ready (median)",
     "stroke_ms_p50": "last stroke of a new digit → answer shown, p50",
     "stroke_ms_p90": "last stroke of a new digit → answer shown, p90",
+    "dense_stroke_ms_p50": "any stroke, drawn with a point every 2 pad units (as a mouse reports) → answer, p50",
+    "dense_stroke_ms_p90": "any stroke, drawn with a point every 2 pad units (as a mouse reports) → answer, p90",
     "predict_ms_p50": "Predict clicked → answer shown, p50",
     "predict_ms_p90": "Predict clicked → answer shown, p90",
 }
@@ -72,11 +74,19 @@ def _fmt(v, unit: str) -> str:
     return f"{v:.0f} {unit}" if v >= 100 else f"{v:.1f} {unit}"
 
 
+def _dense(d: dict) -> str:
+    if "dense_strokes_drawn" not in d:
+        return ""
+    return (f", and the first {d['dense_digits_drawn']} again with a point every 2 pad units along each line"
+            f" ({d['dense_strokes_drawn']} strokes)")
+
+
 def table(r: dict) -> str:
     d, ref, ratio = r["digitpad"], r["reference"], r["ratio"]
     rows = ["| what the person waits for (wasm) | digitpad | reference (plain JS) | ratio |", "|---|---|---|---|"]
     for key, label in ROWS.items():
-        rows.append(f"| {label} | {_fmt(d[key], 'ms')} | {_fmt(ref[key], 'ms')} | **{ratio[key]:.2f}x** |")
+        if key in ratio:     # figures from before a row existed lack it
+            rows.append(f"| {label} | {_fmt(d[key], 'ms')} | {_fmt(ref[key], 'ms')} | **{ratio[key]:.2f}x** |")
     rows.append(f"| bytes on a first visit | {d['first_visit_bytes'] / 1e6:.1f} MB | {ref['first_visit_bytes'] / 1e6:.1f} MB | |")
     rows.append(f"| 360° sweep (36 predictions, batched), median | {_fmt(d['sweep_ms'], 'ms')} | – | |")
     if "explain_ms_p50" in d:
@@ -85,7 +95,7 @@ def table(r: dict) -> str:
     rows.append(f"| longest main-thread task once the pad is shown | {d['longest_task_ms']:.0f} ms | – | |")
     rows.append("")
     rows.append(f"{d['digits_drawn']} different MNIST test digits traced to strokes and drawn with the mouse on each page "
-                f"({d['strokes_drawn']} strokes); measured {r['date']} on {r['machine']} by `python3 build.py bench` "
+                f"({d['strokes_drawn']} strokes{_dense(d)}); measured {r['date']} on {r['machine']} by `python3 build.py bench` "
                 f"({r['seconds']} s); raw figures in [reports/bench.json](reports/bench.json).")
     return "\n".join(rows)
 
@@ -102,6 +112,8 @@ def before_table(before: dict, after: dict) -> str:
     """The same figures for an older build, measured by this bench against the same reference."""
     rows = ["| what the person waits for (wasm), as a ratio to the reference | before | now |", "|---|---|---|"]
     for key, label in ROWS.items():
+        if key not in before["ratio"] or key not in after["ratio"]:
+            continue
         rows.append(f"| {label} | {before['ratio'][key]:.2f}x ({_fmt(before['digitpad'][key], 'ms')}) | "
                     f"**{after['ratio'][key]:.2f}x** ({_fmt(after['digitpad'][key], 'ms')}) |")
     rows.append(f"| 360° sweep, median | {_fmt(before['digitpad']['sweep_ms'], 'ms')} | {_fmt(after['digitpad']['sweep_ms'], 'ms')} |")

@@ -49,3 +49,23 @@ def test_stroke_table_lines_up_the_phases_both_pages_share():
     assert "| pointer up → preprocessed (canvas) | – | 2.0 ms |" in t
     assert "| networks (onnxruntime) | 7.0 ms | 5.0 ms |" in t
     assert "| images in the batch | 1.5 | 1 |" in t
+
+
+def test_before_table_leaves_out_rows_the_older_figures_lack():
+    old = figures(6.0)
+    old["ratio"] = {k: v for k, v in old["ratio"].items() if not k.startswith("dense_")}
+    b = before_table(old, figures(2.0))
+    assert "as a mouse reports" not in b and "| Predict clicked → answer shown, p50 | 6.00x" in b
+    assert "(as a mouse reports) → answer, p50 | 250 ms | 100 ms | **2.50x** |" in table(figures(2.5))
+
+
+def test_densified_strokes_keep_their_points_and_fill_the_lines():
+    import numpy as np
+    from bench.__main__ import densified
+    digits = [[[(0.0, 0.0), (10.0, 0.0), (10.0, 5.0)], [(50.0, 50.0)]]]
+    (dense,) = densified(digits, step=2.0)
+    a = np.array(dense[0])
+    assert a[0].tolist() == [0, 0] and a[-1].tolist() == [10, 5] and [10, 0] in a.tolist()
+    gaps = np.hypot(*np.diff(a, axis=0).T)
+    assert len(a) == 9 and gaps.max() <= 2.0 + 1e-12 and gaps.min() > 0
+    assert dense[1] == [[50.0, 50.0]]
