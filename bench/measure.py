@@ -143,3 +143,19 @@ def explains(app: App, n: int) -> list[float]:
 def longest_task(app: App) -> tuple[float, float]:
     """(longest main-thread task once the pad is shown, before it), in ms."""
     return float(app.attr("longest-task-ms") or 0), float(app.attr("longest-startup-task-ms") or 0)
+
+
+def since_shown(app: App) -> float:
+    """ms since the page's pad was shown, on the page's clock (to place its long tasks)."""
+    return float(app.page.evaluate("performance.now()")) - float(app.attr("pad-shown-ms") or 0)
+
+
+def long_tasks(app: App) -> list[list[float]]:
+    """The page's last long tasks once the pad was shown: [[start ms after it was shown, ms], ...]."""
+    return json.loads(app.attr("long-tasks") or "[]")
+
+
+def while_doing(start: float, phases: dict[str, float]) -> str:
+    """The bench phase (name -> its start, ms after the pad was shown) a task that began at `start` fell in."""
+    began = [(t, name) for name, t in phases.items() if t <= start]
+    return max(began)[1] if began else "before the bench drew"

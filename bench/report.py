@@ -92,7 +92,8 @@ def table(r: dict) -> str:
     if "explain_ms_p50" in d:
         rows.append(f"| heat map (Explain) asked → painted, p50 / p90 | {_fmt(d['explain_ms_p50'], 'ms')} / "
                     f"{_fmt(d['explain_ms_p90'], 'ms')} | – | |")
-    rows.append(f"| longest main-thread task once the pad is shown | {d['longest_task_ms']:.0f} ms | – | |")
+    during = f" (while the bench: {d['longest_task_while']})" if d.get("longest_task_while") else ""
+    rows.append(f"| longest main-thread task once the pad is shown | {d['longest_task_ms']:.0f} ms{during} | – | |")
     rows.append("")
     rows.append(f"{d['digits_drawn']} different MNIST test digits traced to strokes and drawn with the mouse on each page "
                 f"({d['strokes_drawn']} strokes{_dense(d)}); measured {r['date']} on {r['machine']} by `python3 build.py bench` "

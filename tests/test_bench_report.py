@@ -69,3 +69,13 @@ def test_densified_strokes_keep_their_points_and_fill_the_lines():
     gaps = np.hypot(*np.diff(a, axis=0).T)
     assert len(a) == 9 and gaps.max() <= 2.0 + 1e-12 and gaps.min() > 0
     assert dense[1] == [[50.0, 50.0]]
+
+
+def test_a_long_task_is_placed_in_the_bench_phase_it_came_in():
+    from bench.measure import while_doing
+    phases = {"40 digits drawn": 100.0, "Predict clicked": 5000.0, "sweeps": 7000.0}
+    assert while_doing(6000.0, phases) == "Predict clicked"
+    assert while_doing(7000.0, phases) == "sweeps"
+    assert while_doing(50.0, phases) == "before the bench drew"
+    t = table(figures(1.0) | {"digitpad": figures(1.0)["digitpad"] | {"longest_task_ms": 84.0, "longest_task_while": "sweeps"}})
+    assert "| longest main-thread task once the pad is shown | 84 ms (while the bench: sweeps) | – | |" in t

@@ -8,7 +8,7 @@ import { Pad } from "./pad.js";
 import { buildProbabilities, bytes, decodeStrokes, explainOverlay, paintExplain, paintSweep, progress,
   showPrediction } from "./view.js";
 import { setupCollect } from "./collect.js";
-import { strokePhases } from "./timing.js";
+import { strokePhases, watchLongTasks } from "./timing.js";
 
 const $ = (id) => document.getElementById(id);
 const root = document.documentElement;
@@ -300,19 +300,7 @@ function fatal(message, phase) {
   note("Recognition is unavailable.");
 }
 
-// The longest main-thread task (Long Tasks API) before and after the pad is on screen, for
-// `build.py bench`: the page must not freeze once a person can draw.
 let padShownAt = Infinity;
-function watchLongTasks() {
-  try {
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) {
-        const key = e.startTime >= padShownAt ? "longestTaskMs" : "longestStartupTaskMs";
-        root.dataset[key] = String(Math.max(Number(root.dataset[key] || 0), Math.round(e.duration)));
-      }
-    }).observe({ type: "longtask", buffered: true });
-  } catch { /* not supported: nothing to report */ }
-}
 
 function markPadShown() {   // two frames after the pad exists: it has been painted
   requestAnimationFrame(() => requestAnimationFrame(() => {
@@ -337,7 +325,7 @@ function startWorkers() {
 
 function start() {
   startWorkers();             // first: everything else here is quick, loading is not
-  watchLongTasks();
+  watchLongTasks(root, () => padShownAt);
   buildProbabilities();
   bind();
   setTool("pen");

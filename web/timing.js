@@ -17,3 +17,24 @@ export function strokePhases(timing, up, sent) {
   out.images = t.images || 0;
   return out;
 }
+
+// Main-thread tasks over 50 ms (Long Tasks API), for `build.py bench`: the page must not freeze
+// once a person can draw. The longest before and after the pad is on screen, and the last 20
+// after it as [start, ms] (start in ms after the pad was shown), so that the bench can tell what
+// it was doing when one came.
+export function watchLongTasks(root, shownAt) {
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const after = e.startTime >= shownAt();
+        const key = after ? "longestTaskMs" : "longestStartupTaskMs";
+        root.dataset[key] = String(Math.max(Number(root.dataset[key] || 0), Math.round(e.duration)));
+        if (after) {
+          const seen = JSON.parse(root.dataset.longTasks || "[]");
+          seen.push([Math.round(e.startTime - shownAt()), Math.round(e.duration)]);
+          root.dataset.longTasks = JSON.stringify(seen.slice(-20));
+        }
+      }
+    }).observe({ type: "longtask", buffered: true });
+  } catch { /* not supported: nothing to report */ }
+}
