@@ -230,6 +230,13 @@ async function onRun({ id, batch, n }) {
   }
 }
 
+// Once the page is ready, one run on a blank image while the person is still drawing: the first
+// run of a session compiles its kernels (and, on WebGL, its shaders), which otherwise the first
+// stroke's answer would wait for. A stroke that comes meanwhile runs beside it, as chunks do.
+async function rehearse() {
+  try { await classify(new Float32Array(784), 1); } catch { /* a real run will report it */ }
+}
+
 self.onmessage = (ev) => {
   const m = ev.data;
   if (m.type !== "boot") return;
@@ -240,5 +247,6 @@ self.onmessage = (ev) => {
     const marks = performance.getEntriesByType("mark").map((k) => [k.name, performance.timeOrigin + k.startTime]);
     if (backend === "wasm") ["vendor/ort/ort-wasm-simd-threaded.wasm", "vendor/ort/ort-wasm-simd-threaded.mjs"].forEach((f) => used.add(f));
     post({ type: "ready", hasDigitOrNot, warnings, marks, backend, files: [...used] });
+    setTimeout(rehearse, 0);
   }, (e) => post({ type: "fatal", phase: e.phase || "models", message: e.message || String(e) }));
 };

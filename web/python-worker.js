@@ -167,6 +167,8 @@ async function boot(msg) {
   mark("python:ready");
   const marks = performance.getEntriesByType("mark").map((k) => [k.name, performance.timeOrigin + k.startTime]);
   post({ type: "ready", marks });
+  // The same for Python while the person reaches for the pad, unless work has come in already
+  setTimeout(() => { if (!busy && !queue.length && !dead) try { browser.rehearse(app); } catch { /* only a rehearsal */ } }, 0);
 }
 
 function runModel(batch) {

@@ -82,6 +82,31 @@ def warm_up(app: App) -> None:
     app.step = None
 
 
+# A made-up "47" written in three strokes (pad units): its last stroke takes the stroke path through
+# simplifying a pointer's worth of points, rendering, the layout and the candidate readings.
+REHEARSAL = [
+    [[40.0, 60.0], [30.0, 150.0], [95.0, 150.0]],
+    [[80.0, 80.0], *[[80.0 + k * 0.1, 80.0 + k] for k in range(1, 150)]],
+    [[150.0, 70.0], *[[150.0 + k, 70.0 + 0.02 * k * k] for k in range(1, 90)], [170.0, 220.0]],
+]
+
+
+def rehearse(app: App) -> int:
+    """Write REHEARSAL on a pad of its own, with made-up network outputs, while the person is
+    still reaching for the pad: the first real stroke then finds this code already run through
+    (measured in the page: see the README, "The first stroke"). The app's own drawing, history
+    and pending step are not touched. Returns how many images it rendered for the networks."""
+    c = Controller(app.controller.thresholds, app.controller.segmentation)
+    images = 0
+    for points in REHEARSAL:
+        step = handle(c, "stroke", {"points": points})
+        n = 0 if step.batch is None else len(step.batch)
+        reply = step.complete(np.full((n, 10), 0.1, np.float32), np.full((n, 2), 0.5, np.float32))
+        json.dumps(reply, default=_wire, separators=(",", ":"))
+        images += n
+    return images
+
+
 def create_app(models_json: str) -> App:
     app = App(models_json)
     warm_up(app)
