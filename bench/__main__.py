@@ -27,7 +27,7 @@ from .sites import build_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from drawings import SIX  # noqa: E402  (the tests' drawings: one definition)
+from drawings import SEVEN, SIX  # noqa: E402  (the tests' drawings: one definition)
 # dense_digits: Playwright waits a frame for each mouse move, so a dense digit takes seconds to draw
 FULL = {"visits": 5, "returns": 3, "digits": 40, "dense_digits": 6, "clicks": 30, "sweeps": 5}
 # pad units between points: about 3 px on a 400-px pad, what the coalesced events of a 500-1000 Hz mouse
@@ -74,18 +74,19 @@ def run(plan: dict, dist: Path, log=print) -> dict:
              measure.Site("digitpad", servers["digitpad"], "?backend=wasm", service_worker=True)]
     raw = {s.name: {"first_ms": [], "first_bytes": [], "return_ms": [], "marks": [], "stroke_ms": [],
                     "last_stroke_ms": [], "stroke_phases": [], "predict_ms": [],
-                    "dense_stroke_ms": []} for s in sites}
+                    "dense_stroke_ms": [], "first_stroke_ms": []} for s in sites}
     with sync_playwright() as pw:
         kept = {}
         for rep in range(plan["visits"]):               # start-up: fresh profiles, interleaved
             for site in sites:
-                v = measure.first_visit(pw.chromium, site)
+                v = measure.first_visit(pw.chromium, site, SEVEN)
                 for _ in range(plan["returns"]):
-                    measure.return_visit(v)
+                    measure.return_visit(v, SEVEN)
                 r = raw[site.name]
                 r["first_ms"].append(v.first_ms)
                 r["first_bytes"].append(v.first_bytes)
                 r["return_ms"] += v.returns_ms
+                r["first_stroke_ms"] += v.first_strokes_ms
                 r["marks"] += v.marks
                 log(f"{site.name}: first visit {v.first_ms:.0f} ms, returns {[round(x) for x in v.returns_ms]}")
                 if rep < plan["visits"] - 1:
@@ -139,6 +140,8 @@ def summarize(raw: dict) -> dict:
                "predict_ms_p50": pct(r["predict_ms"], 50), "predict_ms_p90": pct(r["predict_ms"], 90),
                "first_visit_bytes": statistics.median(r["first_bytes"]),
                "digits_drawn": len(r["last_stroke_ms"]), "strokes_drawn": len(r["stroke_ms"])}
+        if r.get("first_stroke_ms"):
+            out["first_stroke_ms"] = statistics.median(r["first_stroke_ms"])
         if r.get("dense_stroke_ms"):        # every stroke: a dense digit's last stroke is often a short one
             out.update(dense_stroke_ms_p50=pct(r["dense_stroke_ms"], 50), dense_stroke_ms_p90=pct(r["dense_stroke_ms"], 90),
                        dense_strokes_drawn=len(r["dense_stroke_ms"]), dense_digits_drawn=r["dense_digits"])

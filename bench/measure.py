@@ -37,6 +37,7 @@ class Visits:
     profile: str = ""
     marks: list[dict] = field(default_factory=list)
     returns_ms: list[float] = field(default_factory=list)
+    first_strokes_ms: list[float] = field(default_factory=list)   # each visit's first stroke → answer
 
     def close(self) -> None:
         self.app.page.context.close()
@@ -52,7 +53,15 @@ def _marks(app: App) -> dict:
     return json.loads(app.attr("marks") or "{}")
 
 
-def first_visit(chromium, site: Site) -> Visits:
+def first_stroke(v: "Visits", strokes) -> None:
+    """Draw a digit as soon as the page is ready, and keep its first stroke's ms: the first answer
+    a person sees, which the networks' first run (kernels compiled, caches cold) can hold up."""
+    if strokes:
+        v.first_strokes_ms.append(draw_digit(v.app, strokes)[0][0])
+        clear(v.app, v.site.service_worker)
+
+
+def first_visit(chromium, site: Site, strokes=None) -> Visits:
     """A new browser profile (on disk, with its HTTP and code caches, as a person's browser has)
     opens the page; for digitpad, wait until its service worker has kept everything this visit
     used (what a return visit relies on)."""
@@ -68,14 +77,16 @@ def first_visit(chromium, site: Site) -> Visits:
         app.wait_attr("offline-ready", "true", timeout=90_000)
     v = Visits(site, app, ms, site.server.bytes_sent - before, profile)
     v.marks.append({"visit": "first", **_marks(app)})
+    first_stroke(v, strokes)
     return v
 
 
-def return_visit(v: Visits) -> float:
+def return_visit(v: Visits, strokes=None) -> float:
     v.app.page.goto(v.site.url)
     ms = _ready(v.app)
     v.returns_ms.append(ms)
     v.marks.append({"visit": "return", **_marks(v.app)})
+    first_stroke(v, strokes)
     return ms
 
 

@@ -18,6 +18,7 @@ PHASES = [
 ROWS = {   # figure -> what the person waits for (every one in ms)
     "first_visit_ms": "first visit: open → ready (median)",
     "return_visit_ms": "return visit (service worker / HTTP cache) → ready (median)",
+    "first_stroke_ms": "a visit's first stroke, drawn once the page is ready → answer (median)",
     "stroke_ms_p50": "last stroke of a new digit → answer shown, p50",
     "stroke_ms_p90": "last stroke of a new digit → answer shown, p90",
     "dense_stroke_ms_p50": "any stroke, drawn with a point every 2 pad units (as a mouse reports) → answer, p50",
@@ -77,7 +78,8 @@ def _fmt(v, unit: str) -> str:
 def _dense(d: dict) -> str:
     if "dense_strokes_drawn" not in d:
         return ""
-    return (f", and the first {d['dense_digits_drawn']} again with a point every 2 pad units along each line"
+    which = "first one" if d["dense_digits_drawn"] == 1 else f"first {d['dense_digits_drawn']}"
+    return (f", and the {which} again with a point every 2 pad units along each line"
             f" ({d['dense_strokes_drawn']} strokes)")
 
 
