@@ -95,7 +95,7 @@ def run(plan: dict, dist: Path, log=print) -> dict:
                     kept[site.name] = v
         apps = {name: v.app for name, v in kept.items()}
         digitpad = apps["digitpad"]
-        phases = {f"{len(digits)} digits drawn": measure.since_shown(digitpad)}   # bench phase -> its start
+        bench_phases = {f"{len(digits)} digits drawn": measure.since_shown(digitpad)}   # bench phase -> its start
         for i, strokes in enumerate(digits):            # a new drawing each time, on both pages
             for site in sites:
                 app = apps[site.name]
@@ -105,26 +105,26 @@ def run(plan: dict, dist: Path, log=print) -> dict:
                 raw[site.name]["stroke_phases"].append(phases)
                 measure.clear(app, answers_clear=site.name == "digitpad")
         dense = densified(digits[:plan.get("dense_digits", 0)])
-        phases["dense digits drawn"] = measure.since_shown(digitpad)
+        bench_phases["dense digits drawn"] = measure.since_shown(digitpad)
         for strokes in dense:                           # the same digits, as a real pointer reports them
             for site in sites:
                 raw[site.name]["dense_digits"] = len(dense)
                 ms, _ = measure.draw_digit(apps[site.name], strokes)
                 raw[site.name]["dense_stroke_ms"] += ms
                 measure.clear(apps[site.name], answers_clear=site.name == "digitpad")
-        phases["Predict clicked"] = measure.since_shown(digitpad)
+        bench_phases["Predict clicked"] = measure.since_shown(digitpad)
         for site in sites:
             measure.draw_digit(apps[site.name], SIX)
         for _ in range(plan["clicks"]):
             for site in sites:
                 raw[site.name]["predict_ms"] += measure.predict_clicks(apps[site.name], 1)
-        phases["sweeps"] = measure.since_shown(digitpad)
+        bench_phases["sweeps"] = measure.since_shown(digitpad)
         raw["digitpad"]["sweep_ms"] = measure.sweeps(digitpad, plan["sweeps"])
-        phases["heat maps"] = measure.since_shown(digitpad)
+        bench_phases["heat maps"] = measure.since_shown(digitpad)
         raw["digitpad"]["explain_ms"] = measure.explains(digitpad, plan["clicks"])
         raw["digitpad"]["longest_task_ms"], raw["digitpad"]["longest_startup_task_ms"] = measure.longest_task(digitpad)
         raw["digitpad"]["long_tasks"] = measure.long_tasks(digitpad)
-        raw["digitpad"]["bench_phases"] = phases
+        raw["digitpad"]["bench_phases"] = bench_phases
         for v in kept.values():
             v.close()
     for s in servers.values():

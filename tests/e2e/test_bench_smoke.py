@@ -20,3 +20,11 @@ def test_quick_bench_measures_both_pages(dist, tmp_path):
     assert d["sweep_ms"] > 0 and d["explain_ms_p50"] > 0
     assert "Python interpreter starts" in res["startup"]["first"] and res["startup"]["return"]
     assert "| first visit: open → ready (median) |" in r.stdout
+    # every row the README shows came out, and the stroke phases are the page's phases only
+    assert {"first_stroke_ms", "dense_stroke_ms_p50", "stroke_ms_p50"} <= set(res["ratio"])
+    assert d["dense_strokes_drawn"] > 0
+    assert list(res["raw"]["digitpad"]["bench_phases"])[0] == f"{res['plan']['digits']} digits drawn"
+    for site in ("digitpad", "reference"):
+        phases = res["stroke_phases"][site]
+        assert phases and not set(phases) & set(res["raw"]["digitpad"]["bench_phases"]), phases
+        assert all(0 <= v < 10_000 for v in phases.values()), phases
