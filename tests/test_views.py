@@ -40,6 +40,16 @@ def test_prediction_view_fields():
     assert v["digit"] == 4 and v["verdict"] == "accepted" and len(v["probabilities"]) == 10
     assert sum(v["probabilities"]) == pytest.approx(1, abs=1e-5)
     assert len(v["image"]) == 784
+    assert v["message"] == "Looks like a 4 (91.0% sure)."
+
+
+def test_the_answer_sentence_names_the_number_and_its_doubts():
+    p = np.eye(10, dtype=np.float32)[2] * 0.9 + 0.01
+    symbols = [{"digit": d, "uncertain": d == 6} for d in (2, 0, 2, 6)]
+    v = prediction_view(p, 0.99, np.zeros((28, 28)), 4, Thresholds(), symbols)
+    assert v["verdict"] == "multiple" and v["message"] == "Reads 2026: 4 digits, 1 of them uncertain."
+    v = prediction_view(p, 0.10, np.zeros((28, 28)), 1, Thresholds())
+    assert v["verdict"] == "rejected" and v["message"] == "This does not look like a digit (best guess 2, 91.0%)."
 
 
 def test_empty_view():

@@ -95,7 +95,7 @@ class Reader:
                 box = [min(lay.atoms[i].box[0] for i in range(*run)), min(lay.atoms[i].box[1] for i in range(*run)),
                        max(lay.atoms[i].box[2] for i in range(*run)), max(lay.atoms[i].box[3] for i in range(*run))]
                 symbols.append(symbol_view(r.probs, r.p_digit, r.image, box, self.thresholds))
-        view = prediction_view(whole.probs, whole.p_digit, whole.image, len(reading.runs), self.thresholds)
+        view = prediction_view(whole.probs, whole.p_digit, whole.image, len(reading.runs), self.thresholds, symbols)
         view["number"] = "".join(str(s["digit"]) for s in symbols)
         view["number_symbols"] = symbols
         return view

@@ -70,16 +70,26 @@ def empty_view() -> dict:
 
 
 def prediction_view(probs: np.ndarray, p_digit: float | None, image: np.ndarray, symbols: int,
-                    th: Thresholds) -> dict:
+                    th: Thresholds, number: list[dict] | None = None) -> dict:
+    """The answer; `number` holds the symbol views of the whole pad read as a number, if any."""
     v, share = verdict(p_digit, probs, symbols, th)
     digit = int(np.argmax(probs))
-    messages = {ACCEPTED: f"Looks like a {digit}.",
-                REJECTED: "This does not look like a digit.",
-                MULTIPLE: f"{symbols} symbols on the pad: draw one digit at a time."}
     return {"verdict": v, "digit": digit, "probabilities": [float(x) for x in probs],
             "top3": top3(probs), "digit_share": share, "symbols": symbols,
             "digit_or_not": p_digit is not None,
-            "image": image_bytes(image), "message": messages[v]}
+            "image": image_bytes(image), "message": answer_message(v, digit, float(probs[digit]), number or [])}
+
+
+def answer_message(v: str, digit: int, p: float, number: list[dict]) -> str:
+    """The one sentence the page shows under the pad and announces to screen readers, once per answer."""
+    if v == ACCEPTED:
+        return f"Looks like a {digit} ({100 * p:.1f}% sure)."
+    if v == REJECTED:
+        return f"This does not look like a digit (best guess {digit}, {100 * p:.1f}%)."
+    read = "".join(str(s["digit"]) for s in number)
+    unsure = sum(s["uncertain"] for s in number)
+    more = f", {unsure} of them uncertain" if unsure else ""
+    return f"Reads {read}: {len(number)} digits{more}." if read else "More than one symbol on the pad."
 
 
 UNCERTAIN = 0.8   # a digit of a number read with less confidence than this is highlighted
