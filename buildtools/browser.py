@@ -96,6 +96,25 @@ class App:
         for s in strokes:
             self.draw_stroke(s.points if hasattr(s, "points") else s, steps, b)
 
+    def touch(self, type_: str, points=()):
+        """One touch event through CDP's Input.dispatchTouchEvent (real touches, not mouse events):
+        `points` are (x, y) in CSS pixels of the viewport, one per finger on the screen."""
+        if not hasattr(self, "_cdp"):
+            self._cdp = self.page.context.new_cdp_session(self.page)
+        self._cdp.send("Input.dispatchTouchEvent", {
+            "type": type_, "touchPoints": [{"x": x, "y": y, "id": i} for i, (x, y) in enumerate(points)]})
+
+    def touch_draw(self, strokes):
+        """Strokes given in pad units (0..280), each drawn with one finger."""
+        b = self.pad_box()
+        k = b["width"] / 280
+        for s in strokes:
+            pts = [(b["x"] + x * k, b["y"] + y * k) for x, y in (s.points if hasattr(s, "points") else s)]
+            self.touch("touchStart", pts[:1])
+            for pt in pts[1:]:
+                self.touch("touchMove", [pt])
+            self.touch("touchEnd")
+
     def predict(self):
         n = self.predictions
         self.page.click("#predict")

@@ -151,7 +151,8 @@ async function sweep() {
     pad.angle = rows[i].angle;
     root.dataset.sweepAngle = String(pad.angle);
     pad.paint();
-    note(`${rows[i].angle}°: ${rows[i].digit} (${(100 * rows[i].p).toFixed(0)}%)`);
+    // not the status line: a live region would read out 36 angles; the list below the chart is there for that
+    $("sweep-now").textContent = `${rows[i].angle}°: ${rows[i].digit} (${(100 * rows[i].p).toFixed(0)}%)`;
     if (++i < rows.length) setTimeout(step, 60); else finishSweep();
   };
   paintSweep(rows, 0);
@@ -160,6 +161,7 @@ async function sweep() {
 
 function finishSweep() {
   $("sweep").disabled = false; $("sweep-stop").disabled = true;
+  $("sweep-now").textContent = "";
   pad.angle = 0;
   root.dataset.sweepAngle = "0";
   pad.paint();

@@ -15,6 +15,7 @@ export class Pad {
     this.width = 18;
     this.angle = 0;         // the sweep's replay turns the view, never the strokes
     this.overlay = null;    // paint(ctx, k) drawn on top (the Normalize box, the explanation)
+    this.touches = new Set();  // fingers on the pad: two or more are a gesture, never ink
     this.resize();
     new ResizeObserver(() => this.resize()).observe(canvas);
     canvas.addEventListener("pointerdown", (e) => this.down(e));
@@ -39,7 +40,14 @@ export class Pad {
   down(e) {
     if (e.button !== undefined && e.button > 0) return;
     e.preventDefault();
-    this.canvas.setPointerCapture(e.pointerId);
+    this.canvas.setPointerCapture(e.pointerId);   // every finger, so that each one's lift comes back here
+    if (e.pointerType === "touch") {
+      this.touches.add(e.pointerId);
+      if (this.touches.size > 1) {          // a second finger: a pinch or a slip, so drop the stroke begun
+        if (this.current) { this.current = null; this.paint(); }
+        return;
+      }
+    }
     this.rect = this.canvas.getBoundingClientRect();
     this.current = { xy: [...this.toPad(e, this.rect)], tool: this.tool, width: this.width, id: e.pointerId };
     this.onStart?.();
@@ -55,15 +63,21 @@ export class Pad {
   }
 
   up(e) {
+    this.touches.delete(e.pointerId);
     if (!this.current || e.pointerId !== this.current.id) return;
     const { xy, tool, width } = this.current;
     this.current = null;
     const stroke = { points: Float32Array.from(xy), tool, width };
     this.strokes.push(stroke);
+    this.canvas.dataset.strokes = String(this.strokes.length);
     this.onStroke(stroke, e.timeStamp);
   }
 
-  setStrokes(strokes) { this.strokes = strokes; this.paint(); }
+  setStrokes(strokes) {
+    this.strokes = strokes;
+    this.canvas.dataset.strokes = String(strokes.length);   // read by tests: what the pad holds
+    this.paint();
+  }
 
   // While drawing, only the new segments are painted: a long stroke never repaints the pad.
   paintTail(from) {

@@ -27,11 +27,17 @@ export function buildProbabilities() {
 
 export function showPrediction(v) {
   const rejected = v.verdict === "rejected" || v.verdict === "multiple";
-  $("results").classList.toggle("rejected", rejected);
+  const results = $("results"), symbols = v.number_symbols || [];
+  results.classList.toggle("rejected", rejected);
+  // several symbols: the number read is the headline (CSS); one: the digit, as in the seed app
+  results.dataset.mode = v.verdict === "empty" ? "empty" : v.verdict === "multiple" && symbols.length > 1 ? "number" : "one";
   $("digit").textContent = v.digit === null || v.digit === undefined ? "?" : String(v.digit);
+  const p = v.probabilities && v.digit !== null ? v.probabilities[v.digit] : null;
+  $("confidence").textContent = p === null ? "" : `${(100 * p).toFixed(1)}% sure`;
   const verdict = $("verdict");
   verdict.dataset.verdict = v.verdict;
-  $("verdict-text").textContent = VERDICT_TEXT[v.verdict] || v.verdict;
+  $("verdict-text").textContent = v.verdict === "multiple" && symbols.length > 1 ?
+    `${VERDICT_TEXT.multiple}: ${symbols.length} read` : VERDICT_TEXT[v.verdict] || v.verdict;
   const share = v.digit_share ?? 0;
   verdict.style.setProperty("--share", String(v.verdict === "empty" ? 0 : share));
   verdict.title = v.verdict === "empty" ? "" : `digit: ${(100 * share).toFixed(1)}%`;

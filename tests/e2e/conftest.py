@@ -51,8 +51,8 @@ def make_app(browser, request):
     made = []
 
     def make(origin: str, service_workers: str = "block", **context_args) -> App:
-        ctx = browser.new_context(service_workers=service_workers, viewport={"width": 1200, "height": 1000},
-                                  accept_downloads=True, **context_args)
+        ctx = browser.new_context(**{"service_workers": service_workers, "viewport": {"width": 1200, "height": 1000},
+                                     "accept_downloads": True, **context_args})
         page = ctx.new_page()
         app = App(page, origin)
         made.append((ctx, app))
@@ -70,3 +70,16 @@ def make_app(browser, request):
 @pytest.fixture
 def app(make_app, server):
     return make_app(server.origin).open(server.url)
+
+
+PHONES = {"390x844": (390, 844), "360x740": (360, 740)}
+
+
+@pytest.fixture
+def make_phone(make_app, server):
+    """Factory: make_phone('390x844') -> the app opened in a touch phone's viewport (wasm)."""
+    def make(size: str, **context_args) -> App:
+        w, h = PHONES[size]
+        return make_app(server.origin, viewport={"width": w, "height": h}, is_mobile=True, has_touch=True,
+                        device_scale_factor=2, **context_args).open(server.url)
+    return make

@@ -1,0 +1,103 @@
+"""On a phone: the pad fills the width, the answer is in view under it while a finger draws, and
+fingers on the pad only draw. Touches are real ones (CDP Input.dispatchTouchEvent), and every
+position is checked against the viewport."""
+import pytest
+
+from drawings import ONE, SEVEN, number
+
+from .conftest import PHONES
+
+
+def box(app, sel):
+    return app.page.locator(sel).bounding_box()
+
+
+def in_view(app, sel) -> bool:
+    """Wholly inside the viewport as it is now (no scrolling done)."""
+    b, vp = box(app, sel), app.page.viewport_size
+    return b is not None and b["width"] > 0 and b["x"] >= 0 and b["y"] >= 0 and \
+        b["x"] + b["width"] <= vp["width"] and b["y"] + b["height"] <= vp["height"]
+
+
+def scroll(app) -> dict:
+    return app.page.evaluate("() => ({y: window.scrollY, scale: visualViewport.scale})")
+
+
+@pytest.mark.parametrize("size", list(PHONES))
+def test_a_finger_draws_and_the_answer_is_in_view(make_phone, size):
+    app = make_phone(size)
+    width = PHONES[size][0]
+    assert box(app, "#pad")["width"] >= 0.85 * width                    # the pad fills the width
+    tools = [box(app, f"#{b}") for b in ("pen", "eraser", "undo", "clear", "predict")]
+    assert len({round(t["y"]) for t in tools}) == 1                      # one compact row
+    assert max(t["x"] + t["width"] for t in tools) <= width
+    assert box(app, "#results")["y"] > box(app, "#pad")["y"] + box(app, "#pad")["height"]
+    assert box(app, "#tools")["y"] > box(app, "#results")["y"]           # move/zoom/rotate below the answer
+    app.touch_draw(SEVEN)
+    app.wait_predictions(1)
+    assert app.digit() == "7" and app.verdict() == "accepted"
+    assert scroll(app) == {"y": 0, "scale": 1}                           # drawing did not move the page
+    for sel in ("#digit", "#confidence", "#verdict-text", "#verdict-bar"):
+        assert in_view(app, sel), (sel, box(app, sel))
+    assert "% sure" in app.page.text_content("#confidence")
+    assert app.page.get_attribute("#results", "data-mode") == "one"
+
+
+@pytest.mark.parametrize("size", list(PHONES))
+def test_a_number_written_with_a_finger_is_the_answer(make_phone, size):
+    app = make_phone(size)
+    app.touch_draw(number("42"))
+    app.wait_predictions(3)                                              # the 4 in two strokes, then the 2
+    assert app.page.text_content("#number") == "42" and app.verdict() == "multiple"
+    assert app.page.text_content("#verdict-text") == "More than one symbol: 2 read"
+    assert app.page.get_attribute("#results", "data-mode") == "number"
+    assert app.digit() in [str(d) for d in range(10)]                   # the seed's answer stays in #digit
+    for sel in ("#number", "#verdict-text", "#number-digits li:nth-child(2)"):
+        assert in_view(app, sel), (sel, box(app, sel))
+    number_size = app.page.eval_on_selector("#number", "e => parseFloat(getComputedStyle(e).fontSize)")
+    digit_size = app.page.eval_on_selector("#digit", "e => parseFloat(getComputedStyle(e).fontSize)")
+    assert number_size > 2 * digit_size                                  # the number is the headline
+    assert app.page.locator("#number-digits li").all_text_contents()[0].startswith("4 · ")
+
+
+def test_a_second_finger_or_a_pinch_does_not_draw(make_phone):
+    app = make_phone("390x844")
+    b = box(app, "#pad")
+    cx, cy = b["x"] + b["width"] / 2, b["y"] + b["height"] / 2
+    # a pinch: one finger lands and moves, a second lands, both spread, both lift
+    app.touch("touchStart", [(cx - 20, cy)])
+    app.touch("touchMove", [(cx - 30, cy + 5)])
+    app.touch("touchStart", [(cx - 30, cy + 5), (cx + 20, cy)])
+    for d in range(1, 6):
+        app.touch("touchMove", [(cx - 30 - 10 * d, cy + 5), (cx + 20 + 10 * d, cy)])
+    app.touch("touchEnd", [(cx + 70, cy)])
+    app.touch("touchEnd")
+    assert app.page.get_attribute("#pad", "data-strokes") in (None, "0")
+    assert scroll(app)["scale"] == 1                                     # nor did it zoom the page
+    app.touch_draw(ONE)                                                  # one finger still draws at once
+    app.wait_predictions(1)
+    assert app.page.get_attribute("#pad", "data-strokes") == "1" and app.digit() == "1"
+
+
+def test_a_swipe_on_the_pad_draws_where_a_swipe_elsewhere_scrolls(make_phone):
+    app = make_phone("360x740")
+    b = box(app, "#pad")
+    x = b["x"] + b["width"] / 2
+    app.touch_draw([[(140, 250 - 10 * i) for i in range(22)]])           # upwards: a page would scroll down
+    app.wait_predictions(1)
+    assert scroll(app)["y"] == 0
+    # the same swipe on the answer panel does scroll: the check above can fail
+    r = box(app, "#results")
+    y0 = r["y"] + 150
+    app.touch("touchStart", [(x, y0)])
+    for i in range(1, 12):
+        app.touch("touchMove", [(x, y0 - 20 * i)])
+    app.touch("touchEnd")
+    assert scroll(app)["y"] > 0
+
+
+def test_the_desktop_keeps_two_columns(app):
+    pad, results = box(app, "#pad-panel"), box(app, "#results")
+    assert results["x"] > pad["x"] + pad["width"] and abs(results["y"] - pad["y"]) < 5
+    tools = box(app, "#tools")
+    assert tools["x"] == pad["x"] and tools["y"] > pad["y"] + pad["height"]
