@@ -5,7 +5,7 @@
   python3 build.py test [pytest args]     set everything up on a fresh machine, run all tests
   python3 build.py build                  write dist/ (a self-contained static site)
   python3 build.py bench [--quick]        measure in headless Chromium, write reports/bench.json and the README
-  python3 build.py screenshot             docs/screenshot.png, from the built page
+  python3 build.py screenshot             docs/screenshot.png and docs/screenshot-phone.png, from the built page
 """
 from __future__ import annotations
 

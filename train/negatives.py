@@ -9,7 +9,7 @@ digitpad exactly as the page renders a drawing:
 * shapes: stars, hearts, arrows, ticks, smileys, and multi-part symbols (% = ÷ ± # ...);
 * scribbles: random walks, cross-outs, random strokes.
 
-Look-alike policy (README "Digit look-alikes"): a symbol that people also write as a digit is
+Look-alike policy (docs/models.md, "Digit look-alikes"): a symbol that people also write as a digit is
 *never* a negative, because the page cannot know which one was meant and a 0-like O must not
 teach the digit-or-not model that 0s are not digits. LOOKALIKES lists what is left out, and why.
 """

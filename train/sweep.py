@@ -87,10 +87,10 @@ def table(rows: list[dict], runs: list[dict]) -> str:
 
 
 def write_report(path: Path, readme: Path | None = None) -> list[dict]:
-    from buildtools.readme import README, replace_sections
+    from buildtools.readme import replace_sections
     runs = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     rows = summarize(runs)
-    replace_sections({"sweep": table(rows, runs)}, readme or README)
+    replace_sections({"sweep": table(rows, runs)}, readme)      # None: wherever the table stands (docs/models.md)
     return rows
 
 
@@ -103,7 +103,7 @@ def main(argv=None) -> None:
     p.add_argument("--workers", type=int, default=1, help="runs side by side (each uses --threads cores)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--out", default="reports/digits_sweep.jsonl", help="appended to, one line per run")
-    p.add_argument("--readme", default="", help="the README to write the table into (default: the project's)")
+    p.add_argument("--readme", default="", help="the document to write the table into (default: the project's, wherever its markers are)")
     p.add_argument("--smoke", action="store_true", help="tiny runs (CI): 1 epoch on 600 images, no traced digits")
     args = p.parse_args(argv)
     extra = {"threads": args.threads}
