@@ -2,7 +2,8 @@
 //
 //   node buildtools/pyc.mjs <pyodide dir> <jobs.json>
 //
-// jobs.json: [{"root": "/abs/dir", "mode": "sourceless" | "cached", "prefix": "/lib/python3.12/site-packages"}]
+// jobs.json: [{"root": "/abs/dir", "mode": "sourceless" | "cached", "prefix": "/lib/python3.12/site-packages",
+//              "optimize": 0 | 2 (2: as python -OO compiles, without docstrings and asserts; default 0)}]
 //   sourceless: x.py is replaced by x.pyc (smaller; used for the stdlib and vendor packages)
 //   cached:     x.py stays and __pycache__/x.cpython-312.pyc is added (tracebacks keep source lines)
 // Both are unchecked-hash pycs: the page's file system has no useful mtimes, and the files never
@@ -35,14 +36,16 @@ for job in json.loads(JOBS):
             with open(path, "rb") as f:
                 source = f.read()
             shown = job["prefix"] + path[len(job["mount"]):]     # the path the page will see
-            code = compile(source, shown, "exec", dont_inherit=True)
+            code = compile(source, shown, "exec", dont_inherit=True, optimize=job.get("optimize", 0))
             data = _code_to_hash_pyc(code, importlib.util.source_hash(source), False)
             if job["mode"] == "sourceless":
                 out = path + "c"
                 os.remove(path)
             else:
                 os.makedirs(os.path.join(here, "__pycache__"), exist_ok=True)
-                out = os.path.join(here, "__pycache__", name[:-3] + "." + sys.implementation.cache_tag + ".pyc")
+                level = job.get("optimize", 0)       # the name Python looks for at that level
+                out = os.path.join(here, "__pycache__", name[:-3] + "." + sys.implementation.cache_tag
+                                   + (f".opt-{level}" if level else "") + ".pyc")
             with open(out, "wb") as f:
                 f.write(data)
             count += 1

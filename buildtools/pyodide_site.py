@@ -33,7 +33,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from . import vendor
+from . import stdlib_trim, vendor
 
 ROOT = vendor.ROOT
 SITE = "/lib/python3.12/site-packages"
@@ -46,10 +46,21 @@ TRIM = {
         "packages": ["random", "fft", "polynomial", "ma", "testing", "f2py", "typing", "char", "rec",
                      "strings", "doc", "compat", "core", "_pyinstaller", "distutils", "array_api"],
         "extensions": ["_simd", "_operand_flag_tests", "_struct_ufunc_tests", "_umath_tests",
-                       "_rational_tests", "lapack_lite"],
+                       "_rational_tests", "lapack_lite", "_umath_linalg"],
     },
-    "PIL": {"packages": [], "extensions": ["_imagingft", "_webp", "_imagingmath", "_imagingmorph", "_imagingtk"]},
+    # Pillow's modules beyond these are file formats, fonts and GUI glue: the page opens no file
+    # (these are the modules the page loads, plus what Image itself reaches for on other paths)
+    "PIL": {"packages": [], "extensions": ["_imagingft", "_webp", "_imagingmath", "_imagingmorph", "_imagingtk"],
+            "modules": ["__init__", "ExifTags", "Image", "ImageColor", "ImageDraw", "ImageMode", "TiffTags", "_binary",
+                        "_typing", "_util", "_version", "_deprecate", "ImageFile", "ImagePalette", "ImageFilter",
+                        "ImageOps", "ImageChops", "ImagePath"]},
 }
+# Every module is compiled as `python -OO` would (no docstrings, no asserts): a third fewer bytes.
+# The page's Python runs with PYTHONOPTIMIZE=2 (python-worker.js), so numpy skips its C docstrings
+# and digitpad's .opt-2.pyc are the ones it looks for; digitpad has no assert and reads no docstring.
+OPTIMIZE = 2
+# Pure-Python modules copied over site-packages after the trim: numpy.linalg's kernels' stand-in.
+STUBS = ROOT / "buildtools" / "stubs"
 # Build-time files: headers, static libraries, type stubs, Cython declarations.
 DEV_SUFFIXES = (".pyi", ".pxd", ".h", ".c", ".pyx", ".a", ".ini", ".typed")
 
@@ -75,6 +86,12 @@ def trim(site: Path) -> list[str]:
             if d.is_dir():
                 removed += sorted(p.relative_to(site).as_posix() for p in d.rglob("*") if p.is_file())
                 shutil.rmtree(d)
+    for pkg, rules in TRIM.items():
+        keep = rules.get("modules")
+        for p in sorted((site / pkg).glob("*.py")) if keep else []:
+            if p.stem not in keep:
+                removed.append(p.relative_to(site).as_posix())
+                p.unlink()
     drop_ext = {e for rules in TRIM.values() for e in rules["extensions"]}
     for p in sorted(site.rglob("*")):
         if not p.is_file():
@@ -86,6 +103,7 @@ def trim(site: Path) -> list[str]:
     for d in sorted((p for p in site.rglob("*") if p.is_dir()), reverse=True):
         if not any(d.iterdir()):
             d.rmdir()
+    shutil.copytree(STUBS, site, dirs_exist_ok=True)
     return sorted(removed)
 
 
@@ -135,20 +153,23 @@ def build(out: Path, wheels: dict[str, Path], log=print) -> dict:
     """Write python_stdlib.zip, site-vendor.tar.gz, site-app.tar.gz and trimmed.json into out."""
     script = PYC_SCRIPT.read_bytes()
     stdlib_src = ROOT / "node_modules/pyodide/python_stdlib.zip"
-    rules = json.dumps([TRIM, DEV_SUFFIXES], sort_keys=True)
-    stdlib_key = _key(script, vendor.sha256(stdlib_src))
+    stubs = [(p.relative_to(STUBS).as_posix(), p.read_text()) for p in sorted(STUBS.rglob("*.py"))]
+    rules = json.dumps([TRIM, DEV_SUFFIXES, stubs, OPTIMIZE], sort_keys=True)
+    stdlib_key = _key(script, vendor.sha256(stdlib_src), json.dumps(sorted(stdlib_trim.KEEP | stdlib_trim.ENCODINGS | stdlib_trim.DEAD)), str(OPTIMIZE))
     vendor_key = _key(script, rules, *(vendor.sha256(w) for w in sorted(wheels.values())))
     cached_stdlib = _cache() / f"python_stdlib-{stdlib_key}.zip"
+    cached_stdlib_trim = _cache() / f"python_stdlib-{stdlib_key}.json"
     cached_vendor = _cache() / f"site-vendor-{vendor_key}.tar.gz"
     cached_libs = _cache() / f"site-libs-{vendor_key}.tar"
     cached_trim = _cache() / f"trimmed-{vendor_key}.json"
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         jobs = []
-        if not cached_stdlib.exists():
+        if not (cached_stdlib.exists() and cached_stdlib_trim.exists()):
             with zipfile.ZipFile(stdlib_src) as z:
                 z.extractall(tmp / "stdlib")
-            jobs.append({"root": str(tmp / "stdlib"), "mode": "sourceless", "prefix": STDLIB})
+            cached_stdlib_trim.write_text(json.dumps(stdlib_trim.trim(tmp / "stdlib"), indent=1) + "\n")
+            jobs.append({"root": str(tmp / "stdlib"), "mode": "sourceless", "prefix": STDLIB, "optimize": OPTIMIZE})
         trimmed = None
         if not (cached_vendor.exists() and cached_libs.exists() and cached_trim.exists()):
             trimmed = {}
@@ -160,13 +181,13 @@ def build(out: Path, wheels: dict[str, Path], log=print) -> dict:
                 trimmed[whl.name] = sorted(before)   # narrowed to what was removed below
             removed = set(trim(tmp / "vendor"))
             trimmed = {k: [f for f in v if f in removed] for k, v in trimmed.items()}
-            jobs.append({"root": str(tmp / "vendor"), "mode": "sourceless", "prefix": SITE})
+            jobs.append({"root": str(tmp / "vendor"), "mode": "sourceless", "prefix": SITE, "optimize": OPTIMIZE})
         app = tmp / "app"
         shutil.copytree(ROOT / "py/digitpad", app / "digitpad",
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        jobs.append({"root": str(app), "mode": "cached", "prefix": SITE})
+        jobs.append({"root": str(app), "mode": "cached", "prefix": SITE, "optimize": OPTIMIZE})
         compile_trees(jobs, log)
-        if not cached_stdlib.exists():
+        if (tmp / "stdlib").exists():
             _zip_tree(tmp / "stdlib", cached_stdlib)
         if trimmed is not None:
             libs = tmp / "libs"
@@ -181,13 +202,13 @@ def build(out: Path, wheels: dict[str, Path], log=print) -> dict:
         write_targz(app, out / "site-app.tar.gz")
     shutil.copy2(cached_stdlib, out / "python_stdlib.zip")
     shutil.copy2(cached_vendor, out / "site-vendor.tar.gz")
-    shutil.copy2(cached_trim, out / "trimmed.json")
+    trimmed = {**json.loads(cached_trim.read_text()), "python_stdlib.zip": json.loads(cached_stdlib_trim.read_text())}
+    (out / "trimmed.json").write_text(json.dumps(trimmed, indent=1) + "\n")
     with tarfile.open(cached_libs) as tar:
         tar.extractall(out / "lib", filter="data")
     libs = sorted(p.relative_to(out / "lib").as_posix() for p in (out / "lib").rglob("*.so"))
     for rel in libs:   # served as .wasm: hosts send application/wasm, which compileStreaming requires
         (out / "lib" / rel).rename(out / "lib" / (rel + ".wasm"))
-    trimmed = json.loads(cached_trim.read_text())
     log(f"python: stdlib and packages precompiled; {sum(map(len, trimmed.values()))} unused files "
         f"trimmed from {', '.join(trimmed)} (listed in vendor/pyodide/trimmed.json)")
     return {"bundles": [f"vendor/pyodide/{n}" for n in ("site-vendor.tar.gz", "site-app.tar.gz")],
