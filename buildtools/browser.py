@@ -22,8 +22,8 @@ ARGS = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"
 class Server:
     """A static server for a folder on 127.0.0.1 (a free port), in a thread; counts bytes sent."""
 
-    def __init__(self, directory: Path, prefix: str = "/"):
-        self.httpd = make_server(directory, 0, prefix, quiet=True)
+    def __init__(self, directory: Path, prefix: str = "/", compress: str = "static", cache_control: str = "no-cache"):
+        self.httpd = make_server(directory, 0, prefix, quiet=True, compress=compress, cache_control=cache_control)
         self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.url = self.origin + (prefix if prefix.endswith("/") else prefix + "/")
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -32,6 +32,11 @@ class Server:
     @property
     def bytes_sent(self) -> int:
         return self.httpd.bytes_sent
+
+    @property
+    def responses(self) -> list[tuple[str, int, int]]:
+        """(path, HTTP status, body bytes) of every response so far, in order."""
+        return list(self.httpd.responses)
 
     def stop(self):
         self.httpd.shutdown()

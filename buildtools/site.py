@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from . import pyodide_site, vendor
+from . import compress, pyodide_site, vendor
 
 ROOT = vendor.ROOT
 # Cached by the service worker when first used, not precached: the WebGL path never needs them.
@@ -45,10 +45,11 @@ def build(dist: Path = ROOT / "dist", log=print) -> dict:
     fallback = [f"models/{doc['models'][k]['file']}" for k in ("digits", "digit_or_not")
                 if "combined" in doc["models"] and k in doc["models"]]
     info = write_precache(tmp, version, fallback)
+    sizes = compress.precompress(tmp, log)     # last: every file is final, and the twins are in no list
     shutil.rmtree(dist, ignore_errors=True)
     tmp.rename(dist)
     log(f"built {dist} (build {info['build']}, {info['bytes'] / 1e6:.1f} MB precached, "
-        f"{len(info['files'])} files)")
+        f"{len(info['files'])} files; .br and .gz beside {len(sizes)} of them)")
     return info
 
 
@@ -70,7 +71,7 @@ def write_precache(site: Path, version: str, runtime_extra: list[str] = ()) -> d
     files, h = [], hashlib.sha256((site / "sw.js").read_bytes())   # the worker's own code counts too
     for p in sorted(site.rglob("*")):
         rel = p.relative_to(site).as_posix()
-        if p.is_dir() or rel == "sw.js" or rel in runtime:
+        if p.is_dir() or rel == "sw.js" or rel in runtime or compress.is_twin(p):   # twins: the host's business
             continue
         digest = vendor.sha256(p)
         h.update(f"{rel}:{digest}\n".encode())

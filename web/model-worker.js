@@ -92,12 +92,20 @@ export function pinBatch(bytes, n, axes = 2) {
 // WebGL batch sizes: any batch is run in chunks of these (the last one padded).
 const WEBGL_BATCHES = [36, 8, 1];
 
+// WebGL cannot compute the int8 graph's own dequantization (dequantize.js says why): for WebGL the
+// weights are made float32 here, once per model. wasm folds them itself when a session is made.
+const floatBytes = {};
+async function webglBytes(name) {
+  if (!floatBytes[name]) floatBytes[name] = import("./dequantize.js").then((m) => m.dequantizeModel(modelBytes[name]));
+  return floatBytes[name];
+}
+
 async function session(name, n) {
   const key = backend === "webgl" ? `${name}:${n}` : name;
   if (!sessions.has(key)) {
     const opts = { executionProviders: [backend], graphOptimizationLevel: "all" };
-    const bytes = backend === "webgl" ? pinBatch(modelBytes[name], n, name === "combined" ? 3 : 2) : modelBytes[name];
-    const created = ort.InferenceSession.create(bytes, opts);
+    const created = (backend === "webgl" ? webglBytes(name).then((b) => pinBatch(b, n, name === "combined" ? 3 : 2))
+      : Promise.resolve(modelBytes[name])).then((bytes) => ort.InferenceSession.create(bytes, opts));
     created.catch(() => sessions.delete(key));   // a failure is not remembered: a retry may work
     sessions.set(key, created);
   }
@@ -249,4 +257,14 @@ self.onmessage = (ev) => {
     post({ type: "ready", hasDigitOrNot, warnings, marks, backend, files: [...used] });
     setTimeout(rehearse, 0);
   }, (e) => post({ type: "fatal", phase: e.phase || "models", message: e.message || String(e) }));
+};
+
+// For `python -m bench.accuracy`: the page's own networks on a batch of images (base64 float32),
+// so the shipped graph is measured on full test sets on each backend, exactly as the page runs it.
+self.classifyForTest = async (b64, n) => {
+  await ready;
+  const s = atob(b64), bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  const [digits, digitOrNot] = await classify(new Float32Array(bytes.buffer), n);
+  return { digits: Array.from(digits), digitOrNot: digitOrNot ? Array.from(digitOrNot) : null, backend };
 };

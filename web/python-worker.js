@@ -118,6 +118,9 @@ async function loadPython() {
   const started = loadPyodide({
     indexURL: new URL("./vendor/pyodide/", base).href,
     lockFileURL: new URL("./vendor/pyodide/pyodide-lock.json", base).href,
+    // as `python -OO`: the build compiled every module without docstrings (a third fewer bytes),
+    // and numpy adds its C functions' docstrings only when this flag says they are wanted
+    env: { PYTHONOPTIMIZE: "2" },
     fsInit: async (FS, { sitePackages }) => {       // runs before Python starts
       mark("python:runtime");
       site = sitePackages;
@@ -309,6 +312,10 @@ self.onmessage = (ev) => { queue.push(ev.data); pump(); };
 self.failedImports = (names) => names.filter((name) => {
   try { pyodide.pyimport(name); return false; } catch { return true; }
 });
+self.linalgCallError = () => {
+  try { pyodide.runPython("import numpy; numpy.linalg.inv(numpy.eye(2))"); return "no error"; } catch (e) { return String(e.message); }
+};
+self.loadedModules = () => pyodide.runPython("import sys; sorted(sys.modules)").toJs();
 self.sourceModules = () => pyodide.pyimport("digitpad.browser").compiled_from_source().toJs();
 // ... and for the test that a Python which fails for good is reported, not left hanging: the
 // very path Pyodide takes on a fatal error (a stack overflow, running out of memory).

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from buildtools import site
+from buildtools import compress, site
 
 from .conftest import ROOT, Server
 from drawings import SEVEN
@@ -67,6 +67,7 @@ def test_a_new_build_is_offered_then_taken(make_app, own_server):
     shutil.copy(ROOT / "web/sw.js", copy / "sw.js")
     (copy / "build.json").unlink()
     new = site.write_precache(copy, "0.1.0")["build"]
+    compress.precompress(copy)                   # as the build does: the twins are part of the build
     assert new != old
     app.open(srv.url)                            # a visit checks for a new service worker
     app.page.wait_for_selector("html[data-update='available']", state="attached", timeout=60_000)
