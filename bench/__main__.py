@@ -22,18 +22,18 @@ from playwright.sync_api import sync_playwright
 
 from buildtools.browser import CHROMIUM, Server
 
-from . import measure, report
+from . import measure, phone, report
 from .sites import build_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from drawings import SEVEN, SIX  # noqa: E402  (the tests' drawings: one definition)
 # dense_digits: Playwright waits a frame for each mouse move, so a dense digit takes seconds to draw
-FULL = {"visits": 5, "returns": 3, "digits": 40, "dense_digits": 6, "clicks": 30, "sweeps": 5}
+FULL = {"visits": 5, "returns": 3, "digits": 40, "dense_digits": 6, "clicks": 30, "sweeps": 5, "phone_visits": 3}
 # pad units between points: about 3 px on a 400-px pad, what the coalesced events of a 500-1000 Hz mouse
 # or a pen give at a writing pace; a 60-120 Hz touch screen reports points 2-5 times further apart
 DENSE_STEP = 2.0
-QUICK = {"visits": 2, "returns": 1, "digits": 6, "dense_digits": 1, "clicks": 5, "sweeps": 2}
+QUICK = {"visits": 2, "returns": 1, "digits": 6, "dense_digits": 1, "clicks": 5, "sweeps": 2, "phone_visits": 1}
 
 
 def traced_test_digits(n: int) -> list[list[list[tuple[float, float]]]]:
@@ -69,13 +69,18 @@ def pct(xs: list[float], q: float) -> float:
 
 def run(plan: dict, dist: Path, log=print) -> dict:
     digits = traced_test_digits(plan["digits"])
-    servers = {"digitpad": Server(dist), "reference": Server(build_reference(dist))}
+    reference = build_reference(dist)
+    servers = {"digitpad": Server(dist), "reference": Server(reference)}
     sites = [measure.Site("reference", servers["reference"]),
              measure.Site("digitpad", servers["digitpad"], "?backend=wasm", service_worker=True)]
     raw = {s.name: {"first_ms": [], "first_bytes": [], "return_ms": [], "marks": [], "stroke_ms": [],
                     "last_stroke_ms": [], "stroke_phases": [], "predict_ms": [],
                     "dense_stroke_ms": [], "first_stroke_ms": []} for s in sites}
     with sync_playwright() as pw:
+        # what a phone downloads and waits for, each page from a fresh browser on an emulated link
+        raw["phone"] = phone.run(pw.chromium, {"digitpad": (dist, "?backend=wasm"),
+                                               "reference": (reference, "")},
+                                 SEVEN, plan.get("phone_visits", 1), log)
         kept = {}
         for rep in range(plan["visits"]):               # start-up: fresh profiles, interleaved
             for site in sites:
@@ -156,8 +161,13 @@ def summarize(raw: dict) -> dict:
         return {k: round(v, 2) if isinstance(v, float) else v for k, v in out.items()}
 
     d, ref = fig("digitpad"), fig("reference")
+    for site, out in (("digitpad", d), ("reference", ref)):
+        ph = raw["phone"]
+        out.update({f"phone_{host}_ms": ph["first_answer_ms"][site][host] for host in phone.HOSTS})
+        out.update({f"first_visit_{k}_bytes": v for k, v in ph["total"][site].items()})
     ratios = {k: round(d[k] / ref[k], 2) for k in report.ROWS if ref.get(k) and k in d}
-    return {"digitpad": d, "reference": ref, "ratio": ratios, "startup": report.breakdown(raw["digitpad"]["marks"]),
+    return {"digitpad": d, "reference": ref, "ratio": ratios, "files": raw["phone"]["files"], "link": raw["phone"]["link"],
+            "startup": report.breakdown(raw["digitpad"]["marks"]),
             "stroke_phases": {site: report.stroke_breakdown(raw[site]["stroke_phases"]) for site in ("digitpad", "reference")}}
 
 
@@ -183,7 +193,9 @@ def main() -> None:
     print(report.table(results))
     print(report.stroke_table(results))
     if not args.quick and args.out is None:
-        report.write_readme(results, json.loads(args.before.read_text()) if args.before.exists() else None)
+        bytes_before = ROOT / "reports" / "bytes-before.json"
+        report.write_readme(results, json.loads(args.before.read_text()) if args.before.exists() else None,
+                            json.loads(bytes_before.read_text()) if bytes_before.exists() else None)
     print(f"wrote {out}")
 
 

@@ -16,6 +16,8 @@ PHASES = [
     ("models: onnxruntime-web + sessions (model worker, in parallel)", "models:start", "models:ready"),
 ]
 ROWS = {   # figure -> what the person waits for (every one in ms)
+    "phone_dynamic_ms": "phone link (9 Mbit/s, 150 ms), host gzips on the fly: first visit → first answer",
+    "phone_static_ms": "phone link, host serves the precompressed twins: first visit → first answer",
     "first_visit_ms": "first visit: open → ready (median)",
     "return_visit_ms": "return visit (service worker / HTTP cache) → ready (median)",
     "first_stroke_ms": "a visit's first stroke, drawn once the page is ready → answer (median)",
@@ -89,7 +91,11 @@ def table(r: dict) -> str:
     for key, label in ROWS.items():
         if key in ratio:     # figures from before a row existed lack it
             rows.append(f"| {label} | {_fmt(d[key], 'ms')} | {_fmt(ref[key], 'ms')} | **{ratio[key]:.2f}x** |")
-    rows.append(f"| bytes on a first visit | {d['first_visit_bytes'] / 1e6:.1f} MB | {ref['first_visit_bytes'] / 1e6:.1f} MB | |")
+    if "first_visit_raw_bytes" in d:
+        mb = lambda x: " / ".join(f"{x[f'first_visit_{k}_bytes'] / 1e6:.1f}" for k in ("raw", "gzip", "twin"))  # noqa: E731
+        rows.append(f"| bytes on a first visit, MB: raw / gzip on the fly / precompressed twins | {mb(d)} | {mb(ref)} | |")
+    else:
+        rows.append(f"| bytes on a first visit | {d['first_visit_bytes'] / 1e6:.1f} MB | {ref['first_visit_bytes'] / 1e6:.1f} MB | |")
     rows.append(f"| 360° sweep (36 predictions, batched), median | {_fmt(d['sweep_ms'], 'ms')} | – | |")
     if "explain_ms_p50" in d:
         rows.append(f"| heat map (Explain) asked → painted, p50 / p90 | {_fmt(d['explain_ms_p50'], 'ms')} / "
@@ -127,8 +133,34 @@ def before_table(before: dict, after: dict) -> str:
     return "\n".join(rows)
 
 
-def write_readme(r: dict, before: dict | None = None) -> None:
+KINDS = ("raw", "gzip", "twin")
+
+
+def bytes_table(files: dict, before: dict | None, top: int = 8) -> str:
+    """A first visit's files, largest first: before (an older build's bench.phone --out) and now, in MB."""
+    old = (before or {}).get("files", {})
+    names = sorted(set(files) | set(old), key=lambda f: -max(files.get(f, {}).get("raw", 0), old.get(f, {}).get("raw", 0)))
+    mb = lambda e: " / ".join(f"{e[k] / 1e6:.2f}" for k in KINDS) if e else "–"  # noqa: E731
+    rows = ["| a first visit's files (wasm), MB: raw / gzip on the fly / precompressed twins | before | now |",
+            "|---|---|---|"]
+    for f in names[:top]:
+        rows.append(f"| `{f.split('/')[-1]}` | {mb(old.get(f))} | {mb(files.get(f))} |")
+    rest = lambda fs: {k: sum(fs[f][k] for f in names[top:] if f in fs) for k in KINDS}  # noqa: E731
+    total = lambda fs: {k: sum(e[k] for e in fs.values()) for k in KINDS}  # noqa: E731
+    rows.append(f"| the other {len(names) - top} files | {mb(rest(old)) if old else '–'} | {mb(rest(files))} |")
+    rows.append(f"| **whole first visit** | {mb(total(old)) if old else '–'} | **{mb(total(files))}** |")
+    if before:
+        rows.append("")
+        rows.append(f"Before: build `{before['build']}` ({before['date']}), measured by `python -m bench.phone --dist <its dist> "
+                    "--out reports/bytes-before.json`; it had no precompressed twins. Each file once; a host compresses "
+                    "text, JS, JSON and wasm on the fly, not archives or .onnx.")
+    return "\n".join(rows)
+
+
+def write_readme(r: dict, before: dict | None = None, bytes_before: dict | None = None) -> None:
     sections = {"bench": table(r), "startup": startup_table(r)}
+    if r.get("files"):
+        sections["bytes"] = bytes_table(r["files"]["digitpad"], bytes_before)
     if r.get("stroke_phases"):
         sections["strokephases"] = stroke_table(r)
     if before:

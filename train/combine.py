@@ -29,11 +29,12 @@ def combine(models: Path, log=print, data_dir: str = "", measure: bool = True) -
     digit_or_not = digit_or_not_net(models / "digit_or_not.onnx", digits)
     temperature = float(doc["models"]["digits"].get("temperature", 1.0))
     path = export(Combined(digits, digit_or_not, temperature), models / FILE, ["probabilities", "digit_or_not"])
+    float32_bytes = path.stat().st_size
     onnx.save(quantize(onnx.load(path)), path)
     entry = contract(FILE, {"probabilities": 10, "digit_or_not": 2},
                      {"probabilities": [str(i) for i in range(10)], "digit_or_not": ["not a digit", "digit"]})
     entry.update({
-        "sha256": sha256(path), "bytes": path.stat().st_size, "temperature": temperature,
+        "sha256": sha256(path), "bytes": path.stat().st_size, "float32_bytes": float32_bytes, "temperature": temperature,
         "from": {"digits.onnx": sha256(models / "digits.onnx"), "digit_or_not.onnx": sha256(models / "digit_or_not.onnx")},
         "weights": "int8, one scale per output channel (symmetric), turned back into float32 in the graph by Cast and Mul",
         "note": "digits.onnx and digit_or_not.onnx in one graph with their shared convolutions and int8 "

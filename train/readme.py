@@ -83,6 +83,23 @@ def numbers_table(e: dict) -> list[str]:
     ]
 
 
+def page_graph_line(e: dict) -> list[str]:
+    """The graph the page runs: both networks, int8 weights, measured where it runs."""
+    m = e.get("metrics", {})
+    ref = m.get("float32 (digits.onnx + digit_or_not.onnx)")
+    rows = [(k.split(", ")[-1].replace("onnxruntime CPU", "CPU"), v) for k, v in m.items() if k.startswith("combined.onnx")]
+    if not ref or not rows:
+        return []
+    where = " / ".join(w for w, _ in rows)
+    fig = lambda key, d: " / ".join(_pct(v[key], d) for _, v in rows)  # noqa: E731
+    return [f"The page runs `models/combined.onnx`: both networks in one graph with int8 weights, "
+            f"{e['bytes'] / 1e6:.2f} MB against {e.get('float32_bytes', 0) / 1e6:.2f} MB in float32. On the same held-out "
+            f"images ({where}): MNIST test accuracy {fig('test_accuracy', 2)}, non-digits rejected "
+            f"{fig('nondigits_rejected', 1)}, traced digits accepted {fig('traced_digits_accepted', 2)}; the two float32 "
+            f"files: {_pct(ref['test_accuracy'])}, {_pct(ref['nondigits_rejected'], 1)}, {_pct(ref['traced_digits_accepted'])} "
+            "(`python -m train combine`, `python -m bench.accuracy`).", ""]
+
+
 def models_section(doc: dict) -> str:
     models = doc["models"]
     out = []
@@ -90,6 +107,8 @@ def models_section(doc: dict) -> str:
         out += digits_table(models["digits"]) + [""]
     if "digit_or_not" in models:
         out += digit_or_not_table(models["digit_or_not"]) + [""]
+    if "combined" in models:
+        out += page_graph_line(models["combined"])
     if "segmentation" in doc:           # fitted rules, not a model file: at the top of models.json
         out += numbers_table(doc["segmentation"]) + [""]
     out.append("Written from `models/models.json` by `python -m train readme`; each figure is what the training "

@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+from bench.report import bytes_table
+
 from .conftest import ROOT
 
 
@@ -23,6 +25,14 @@ def test_quick_bench_measures_both_pages(dist, tmp_path):
     # every row the README shows came out, and the stroke phases are the page's phases only
     assert {"first_stroke_ms", "dense_stroke_ms_p50", "stroke_ms_p50"} <= set(res["ratio"])
     assert d["dense_strokes_drawn"] > 0
+    # what a phone gets: both pages over the emulated link, from both kinds of host, and bytes per file
+    assert {"phone_dynamic_ms", "phone_static_ms"} <= set(res["ratio"]) and res["link"]["latency"] == 150
+    files = res["files"]["digitpad"]
+    assert "models/combined.onnx" in files and "models/digits.onnx" not in files
+    for name, f in files.items():
+        assert f["twin"] <= f["raw"] and f["gzip"] <= f["raw"] * 1.01, name
+    assert d["first_visit_twin_bytes"] < d["first_visit_gzip_bytes"] < d["first_visit_raw_bytes"]
+    assert "| `combined.onnx` |" in bytes_table(files, None)
     assert list(res["raw"]["digitpad"]["bench_phases"])[0] == f"{res['plan']['digits']} digits drawn"
     for site in ("digitpad", "reference"):
         phases = res["stroke_phases"][site]
