@@ -136,7 +136,7 @@ def before_table(before: dict, after: dict) -> str:
 KINDS = ("raw", "gzip", "twin")
 
 
-def bytes_table(files: dict, before: dict | None, top: int = 8) -> str:
+def bytes_table(files: dict, before: dict | None, top: int = 6) -> str:
     """A first visit's files, largest first: before (an older build's bench.phone --out) and now, in MB."""
     old = (before or {}).get("files", {})
     names = sorted(set(files) | set(old), key=lambda f: -max(files.get(f, {}).get("raw", 0), old.get(f, {}).get("raw", 0)))

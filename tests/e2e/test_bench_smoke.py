@@ -32,7 +32,7 @@ def test_quick_bench_measures_both_pages(dist, tmp_path):
     for name, f in files.items():
         assert f["twin"] <= f["raw"] and f["gzip"] <= f["raw"] * 1.01, name
     assert d["first_visit_twin_bytes"] < d["first_visit_gzip_bytes"] < d["first_visit_raw_bytes"]
-    assert "| `combined.onnx` |" in bytes_table(files, None)
+    assert "| `ort-wasm-simd-threaded.wasm` |" in bytes_table(files, None)
     assert list(res["raw"]["digitpad"]["bench_phases"])[0] == f"{res['plan']['digits']} digits drawn"
     for site in ("digitpad", "reference"):
         phases = res["stroke_phases"][site]
