@@ -6,6 +6,8 @@ a table can move between them without a change to the code that writes it.
 """
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,9 +24,17 @@ def replace_sections(sections: dict[str, str], readme: Path | None = None, requi
         for tag, body in sections.items():
             start, end = f"<!-- {tag}:start -->", f"<!-- {tag}:end -->"
             if start in text and end in text:
-                text = text[: text.index(start) + len(start)] + "\n" + body + "\n" + text[text.index(end):]
+                text = text[: text.index(start) + len(start)] + "\n" + relink(body, doc) + "\n" + text[text.index(end):]
                 left.pop(tag, None)
         if text != original:
             doc.write_text(text)
     if required and left:
         raise SystemExit(f"no document has a <!-- {next(iter(left))}:start --> ... end section")
+
+
+def relink(body: str, doc: Path) -> str:
+    """Bodies link files relative to the project's root; a page under docs/ needs them from there."""
+    up = os.path.relpath(ROOT, doc.resolve().parent)
+    if up == ".":
+        return body
+    return re.sub(r"\]\((?!https?:|#|\.\./)([^)]+)\)", lambda m: f"]({up}/{m.group(1)})", body)

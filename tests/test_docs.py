@@ -41,12 +41,14 @@ def test_links_between_the_documents_resolve(doc):
 
 
 def test_a_section_is_written_where_its_markers_stand(tmp_path, monkeypatch):
-    top, page = tmp_path / "README.md", tmp_path / "performance.md"
+    top, page = tmp_path / "README.md", tmp_path / "docs" / "performance.md"
+    page.parent.mkdir()
     top.write_text("intro\n<!-- bench:start -->\nold\n<!-- bench:end -->\n")
     page.write_text("deep\n<!-- startup:start -->\nold\n<!-- startup:end -->\ntail\n")
     monkeypatch.setattr(readme, "DOCS", (top, page))
-    replace_sections({"bench": "B", "startup": "S"})
-    assert top.read_text() == "intro\n<!-- bench:start -->\nB\n<!-- bench:end -->\n"
-    assert page.read_text() == "deep\n<!-- startup:start -->\nS\n<!-- startup:end -->\ntail\n"
+    monkeypatch.setattr(readme, "ROOT", tmp_path)
+    replace_sections({"bench": "B [raw](reports/b.json)", "startup": "S [raw](reports/s.json), [up](#x)"})
+    assert top.read_text() == "intro\n<!-- bench:start -->\nB [raw](reports/b.json)\n<!-- bench:end -->\n"
+    assert page.read_text() == "deep\n<!-- startup:start -->\nS [raw](../reports/s.json), [up](#x)\n<!-- startup:end -->\ntail\n"
     with pytest.raises(SystemExit, match="sweep"):
         replace_sections({"sweep": "W"}, required=True)
