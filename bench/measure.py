@@ -78,9 +78,6 @@ def first_visit(chromium, site: Site, strokes=None) -> Visits:
     v = Visits(site, app, ms, site.server.bytes_sent - before, profile)
     v.marks.append({"visit": "first", **_marks(app)})
     first_stroke(v, strokes)
-    if app.attr("snapshot"):      # a visit lasts long enough for the interpreter snapshot (builds that make one)
-        app.page.wait_for_selector("html[data-snapshot='made'], html[data-snapshot='failed']", state="attached",
-                                   timeout=90_000)
     return v
 
 

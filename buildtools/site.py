@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from . import compress, pyodide_site, stdlib_trim, vendor
+from . import compress, pyodide_site, vendor
 
 ROOT = vendor.ROOT
 # Cached by the service worker when first used, not precached: the WebGL path never needs them.
@@ -31,8 +31,7 @@ def build(dist: Path = ROOT / "dist", log=print) -> dict:
     (py / "pyodide-lock.json").write_text(json.dumps(vendor.page_lock(), indent=1))
     version = vendor.digitpad_version()
     bake(tmp / "python-worker.js", "__BOOT__",
-         {"bundles": [[b, vendor.sha256(tmp / b)] for b in bundles["bundles"]], "libs": bundles["libs"],
-          "snapshot": snapshot_boot(py)})
+         {"bundles": [[b, vendor.sha256(tmp / b)] for b in bundles["bundles"]], "libs": bundles["libs"]})
     ort = tmp / "vendor/ort"
     ort.mkdir(parents=True)
     for f in vendor.ORT_FILES:
@@ -52,16 +51,6 @@ def build(dist: Path = ROOT / "dist", log=print) -> dict:
     log(f"built {dist} (build {info['build']}, {info['bytes'] / 1e6:.1f} MB precached, "
         f"{len(info['files'])} files; .br and .gz beside {len(sizes)} of them)")
     return info
-
-
-def snapshot_boot(py: Path) -> dict:
-    """What the interpreter snapshot (web/snapshot.js) holds, and a key over all it depends on: the
-    Pyodide runtime, the standard library and the modules imported. Another build's key differs."""
-    modules = sorted(stdlib_trim.KEEP - {"site"})
-    h = hashlib.sha256(json.dumps(modules).encode())
-    for f in ("pyodide.asm.wasm", "pyodide.asm.js", "python_stdlib.zip"):
-        h.update(vendor.sha256(py / f).encode())
-    return {"key": h.hexdigest()[:16], "modules": modules}
 
 
 def bake(path: Path, placeholder: str, value) -> None:

@@ -234,8 +234,7 @@ function onKey(e) {
 function onPythonMessage(ev) {
   const m = ev.data;
   if (m.type === "progress") progress(m.phase, m.fraction, m.label);
-  else if (m.type === "ready") { started.python = m; root.dataset.snapshot = m.snapshot; maybeReady(); }
-  else if (m.type === "snapshot") root.dataset.snapshot = m.state;     // made (or failed) for the next visit
+  else if (m.type === "ready") { started.python = m; maybeReady(); }
   else if (m.type === "fatal") fatal(m.message, m.phase);
   else if (m.type === "dead") dead(m.message);
   else if (m.type === "import-progress") collect.progress(m.done, m.total);

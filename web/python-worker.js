@@ -11,11 +11,8 @@
 //     Emscripten's loader as modules: Emscripten would compile them from bytes on every visit.
 import { loadPyodide } from "./vendor/pyodide/pyodide.mjs";
 import { openStore, StoreError } from "./store.js";
-import { dropSnapshot, makeSnapshotWhenIdle, readSnapshot } from "./snapshot.js";
 
-// written by build.py: {"bundles": [[path, sha256], ...], "libs": [[path, site path], ...],
-// "snapshot": {"key": what the snapshot depends on, "modules": the standard library it imports}}
-const BOOT = __BOOT__;
+const BOOT = __BOOT__;   // written by build.py: {"bundles": [[path, sha256], ...], "libs": [[path, site path], ...]}
 const base = new URL(".", import.meta.url);
 let app = null;          // digitpad.browser.App (a PyProxy)
 let pyodide = null;
@@ -112,18 +109,13 @@ async function missingFiles(files) {
   return new Promise(() => {});     // nothing missing: never settles, the race is loadPyodide's
 }
 
-let snapshot = "none";   // what this start did with the interpreter snapshot (snapshot.js)
-let idle = null;         // the snapshot maker's idle timer, put off by every message
-
 async function loadPython() {
   mark("python:start");
   const bundles = BOOT.bundles.map(fetchBundle);
   const libs = Promise.all(BOOT.libs.map(compileLib));
   [...bundles, libs].forEach((b) => b.catch(() => {}));        // reported after Pyodide's own errors
-  const snap = await readSnapshot(BOOT.snapshot.key);
-  snapshot = snap.state;
   let unpacked = Promise.resolve(), site = null;
-  const options = {
+  const started = loadPyodide({
     indexURL: new URL("./vendor/pyodide/", base).href,
     lockFileURL: new URL("./vendor/pyodide/pyodide-lock.json", base).href,
     // as `python -OO`: the build compiled every module without docstrings (a third fewer bytes),
@@ -139,22 +131,10 @@ async function loadPython() {
       await unpacked.catch(() => {});
       mark("python:unpacked");
     },
-  };
-  const start = (opts) => Promise.race([loadPyodide(opts), missingFiles(["vendor/pyodide/pyodide.asm.wasm",
-    "vendor/pyodide/pyodide.asm.js", "vendor/pyodide/python_stdlib.zip", "vendor/pyodide/pyodide-lock.json"])]);
+  });
   try {
-    if (snap.bytes) {
-      try {   // a snapshot that will not restore is dropped, and Python starts as on a first visit
-        pyodide = await start({ ...options, _loadSnapshot: snap.bytes });
-        pyodide.pyimport("sys").destroy();
-        snapshot = "restored";
-      } catch (e) {
-        if (e instanceof BootError) throw e;
-        await dropSnapshot(BOOT.snapshot.key);
-        snapshot = "failed to restore";
-      }
-    }
-    if (snapshot !== "restored") pyodide = await start(options);
+    pyodide = await Promise.race([started, missingFiles(["vendor/pyodide/pyodide.asm.wasm", "vendor/pyodide/pyodide.asm.js",
+      "vendor/pyodide/python_stdlib.zip", "vendor/pyodide/pyodide-lock.json"])]);
   } catch (e) {
     throw e instanceof BootError ? e : new BootError("runtime", `Python (Pyodide) could not start: ${e.message || e}`);
   }
@@ -189,10 +169,7 @@ async function boot(msg) {
   app = browser.create_app(JSON.stringify(m));      // also warms up: the first stroke pays no first-call costs
   mark("python:ready");
   const marks = performance.getEntriesByType("mark").map((k) => [k.name, performance.timeOrigin + k.startTime]);
-  post({ type: "ready", marks, snapshot });
-  if (snapshot !== "restored" && snapshot !== "unavailable") {
-    idle = makeSnapshotWhenIdle(BOOT.snapshot, (state) => post({ type: "snapshot", state }));
-  }
+  post({ type: "ready", marks });
   // The same for Python while the person reaches for the pad, unless work has come in already
   setTimeout(() => { if (!busy && !queue.length && !dead) try { browser.rehearse(app); } catch { /* only a rehearsal */ } }, 0);
 }
@@ -328,7 +305,7 @@ async function pump() {
   busy = false;
 }
 
-self.onmessage = (ev) => { idle?.touch(); queue.push(ev.data); pump(); };
+self.onmessage = (ev) => { queue.push(ev.data); pump(); };
 
 // For the browser test that imports every module the page uses (the bundles are trimmed):
 // the names that fail to import here.
