@@ -1,6 +1,5 @@
 """The README stays a page for people, and every generated table has one home, wherever it moved."""
 import re
-from pathlib import Path
 
 import pytest
 
