@@ -23,6 +23,7 @@ from pathlib import Path
 
 from buildtools.browser import ARGS, CHROMIUM, App, Server
 from buildtools.serve import DYNAMIC, TYPES
+from buildtools.site import logical
 
 from . import measure
 
@@ -51,7 +52,8 @@ def first_visit_files(chromium, site_dir: Path, query: str = "") -> dict[str, di
     finally:
         browser.close()
         server.stop()
-    files = {p: sizes(site_dir, p) for p in paths if (site_dir / p).is_file()}
+    # keyed without the folders' hashes, so that builds compare file by file
+    files = {logical(p): sizes(site_dir, p) for p in paths if (site_dir / p).is_file()}
     return dict(sorted(files.items(), key=lambda kv: -kv[1]["raw"]))
 
 

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 from buildtools.compress import precompress
+from buildtools.site import locate
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "bench" / "reference"
@@ -22,6 +23,6 @@ def build_reference(dist: Path = ROOT / "dist", out: Path = ROOT / "build" / "re
     shutil.copytree(SOURCE, out)
     for rel in SHARED:
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(dist / rel, out / rel)
+        shutil.copy2(locate(dist, rel), out / rel)
     precompress(out, log=lambda *a: None)      # the same twins digitpad ships, so hosts compare alike
     return out

@@ -149,7 +149,7 @@ def _cache() -> Path:
     return d
 
 
-def build(out: Path, wheels: dict[str, Path], log=print) -> dict:
+def build(out: Path, wheels: dict[str, Path], log=print, digitpad: Path = ROOT / "py/digitpad") -> dict:
     """Write python_stdlib.zip, site-vendor.tar.gz, site-app.tar.gz and trimmed.json into out."""
     script = PYC_SCRIPT.read_bytes()
     stdlib_src = ROOT / "node_modules/pyodide/python_stdlib.zip"
@@ -183,7 +183,7 @@ def build(out: Path, wheels: dict[str, Path], log=print) -> dict:
             trimmed = {k: [f for f in v if f in removed] for k, v in trimmed.items()}
             jobs.append({"root": str(tmp / "vendor"), "mode": "sourceless", "prefix": SITE, "optimize": OPTIMIZE})
         app = tmp / "app"
-        shutil.copytree(ROOT / "py/digitpad", app / "digitpad",
+        shutil.copytree(digitpad, app / "digitpad",
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         jobs.append({"root": str(app), "mode": "cached", "prefix": SITE, "optimize": OPTIMIZE})
         compile_trees(jobs, log)

@@ -85,7 +85,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         outputfile.write(data)
 
     def end_headers(self):
-        self.send_header("Cache-Control", self.server.cache_control)
+        if self.server.cache_control:          # None: no header at all, as some hosts send
+            self.send_header("Cache-Control", self.server.cache_control)
         super().end_headers()
 
     def log_message(self, fmt, *args):

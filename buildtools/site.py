@@ -1,19 +1,43 @@
-"""Assemble dist/: the page, the digitpad wheel, the models, and the verified vendor files."""
+"""Assemble dist/: the page, the digitpad wheel, the models, and the verified vendor files.
+
+Every file but three lives under a folder named by a hash of its contents, so a URL never
+changes what it holds and no cache (the browser's, a proxy's, the service worker's) can hand
+a page a file from another build:
+
+    index.html, sw.js, build.json      the only mutable files: the entry points (and a record)
+    manifest.webmanifest, icons/       the install manifest: its URL must stay put
+    app-<hash>/                        the page's code, styles, workers and digitpad's bundle
+    vendor/pyodide-<hash>/             Pyodide, the trimmed stdlib, numpy and Pillow
+    vendor/ort-<hash>/                 onnxruntime-web
+    models-<hash>/                     the networks and models.json
+
+index.html names its app folder; the app folder names the others (baked in by this build). An
+unchanged Pyodide or network keeps its folder name across builds: a returning visitor's caches
+still hold it. A host that uploads file by file therefore serves either the old build whole
+(old index.html, old folders) or a new index.html whose folders are not all there yet, which the
+page reports as "the site is being updated" (README: hosting).
+"""
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
 from . import compress, pyodide_site, vendor
 
 ROOT = vendor.ROOT
+HASH = 10                                  # hex digits of a folder's content hash
+ROOT_FILES = ("index.html", "sw.js", "manifest.webmanifest", "icons")   # stay at the top
 # Cached by the service worker when first used, not precached: the WebGL path never needs them.
 RUNTIME_ONLY = ("vendor/ort/ort-wasm-simd-threaded.wasm", "vendor/ort/ort-wasm-simd-threaded.mjs")
+ADDRESSED = re.compile(rf"-[0-9a-f]{{{HASH}}}(?=/)")
 
 
-def build(dist: Path = ROOT / "dist", log=print) -> dict:
+def build(dist: Path = ROOT / "dist", log=print, web: Path = ROOT / "web", py: Path = ROOT / "py") -> dict:
+    """web/ and py/ can be other copies (the redeploy tests build a second version this way)."""
     vendor.npm_ci(log)
     wheels = {name: vendor.wheel(name, log) for name in vendor.WHEELS}
     models = ROOT / "models"
@@ -22,16 +46,16 @@ def build(dist: Path = ROOT / "dist", log=print) -> dict:
                                  "restore them from git, or retrain with: python -m train digits")
     tmp = dist.with_name(dist.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    shutil.copytree(ROOT / "web", tmp)
-    py = tmp / "vendor/pyodide"
-    py.mkdir(parents=True)
+    shutil.copytree(web, tmp / "app")
+    for name in ROOT_FILES:
+        (tmp / "app" / name).rename(tmp / name)
+    pyo = tmp / "vendor/pyodide"
+    pyo.mkdir(parents=True)
     for f in vendor.PYODIDE_CORE:
-        shutil.copy2(ROOT / "node_modules/pyodide" / f, py / f)
-    bundles = pyodide_site.build(py, wheels, log)
-    (py / "pyodide-lock.json").write_text(json.dumps(vendor.page_lock(), indent=1))
-    version = vendor.digitpad_version()
-    bake(tmp / "python-worker.js", "__BOOT__",
-         {"bundles": [[b, vendor.sha256(tmp / b)] for b in bundles["bundles"]], "libs": bundles["libs"]})
+        shutil.copy2(ROOT / "node_modules/pyodide" / f, pyo / f)
+    bundles = pyodide_site.build(pyo, wheels, log, py / "digitpad")
+    (pyo / "site-app.tar.gz").rename(tmp / "app/site-app.tar.gz")    # changes with every app change
+    (pyo / "pyodide-lock.json").write_text(json.dumps(vendor.page_lock(), indent=1))
     ort = tmp / "vendor/ort"
     ort.mkdir(parents=True)
     for f in vendor.ORT_FILES:
@@ -41,16 +65,46 @@ def build(dist: Path = ROOT / "dist", log=print) -> dict:
     for entry in doc["models"].values():
         shutil.copy2(models / entry["file"], tmp / "models" / entry["file"])
     shutil.copy2(models / "models.json", tmp / "models/models.json")
+    dirs = {key: address(tmp, rel) for key, rel in (("pyodide", "vendor/pyodide"), ("ort", "vendor/ort"),
+                                                     ("models", "models"))}
+    paths = {key: f"../{rel}/" for key, rel in dirs.items()}     # as the app folder's files see them
+    bake(tmp / "app/python-worker.js", "__BOOT__", {
+        "paths": paths,
+        "bundles": [[f"{paths['pyodide']}site-vendor.tar.gz", vendor.sha256(tmp / dirs["pyodide"] / "site-vendor.tar.gz")],
+                    ["site-app.tar.gz", vendor.sha256(tmp / "app/site-app.tar.gz")]],
+        "libs": [[paths["pyodide"] + b.removeprefix("vendor/pyodide/"), rel] for b, rel in bundles["libs"]]})
+    bake(tmp / "app/model-worker.js", "__PATHS__", paths)
+    dirs["app"] = address(tmp, "app")
+    version = vendor.digitpad_version(py)
     # with the combined graph, the two separate files are only a fallback: cached if ever used
-    fallback = [f"models/{doc['models'][k]['file']}" for k in ("digits", "digit_or_not")
+    fallback = [f"{dirs['models']}/{doc['models'][k]['file']}" for k in ("digits", "digit_or_not")
                 if "combined" in doc["models"] and k in doc["models"]]
-    info = write_precache(tmp, version, fallback)
+    runtime = [f"{dirs['ort']}/{Path(p).name}" for p in RUNTIME_ONLY] + fallback
+    build_id = tree_hash(tmp)[:12]     # index.html and sw.js are still templates: no cycle
+    write_index(tmp / "index.html", dirs["app"], build_id, version)
+    info = write_precache(tmp, build_id, version, dirs, runtime)
     sizes = compress.precompress(tmp, log)     # last: every file is final, and the twins are in no list
     shutil.rmtree(dist, ignore_errors=True)
     tmp.rename(dist)
     log(f"built {dist} (build {info['build']}, {info['bytes'] / 1e6:.1f} MB precached, "
         f"{len(info['files'])} files; .br and .gz beside {len(sizes)} of them)")
     return info
+
+
+def tree_hash(folder: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder).as_posix()
+        if p.is_file() and not compress.is_twin(p):
+            h.update(f"{rel}:{vendor.sha256(p)}\n".encode())
+    return h.hexdigest()
+
+
+def address(site: Path, rel: str) -> str:
+    """Rename site/rel to site/rel-<hash of its contents>; return the new relative path."""
+    named = f"{rel}-{tree_hash(site / rel)[:HASH]}"
+    (site / rel).rename(site / named)
+    return named
 
 
 def bake(path: Path, placeholder: str, value) -> None:
@@ -61,26 +115,50 @@ def bake(path: Path, placeholder: str, value) -> None:
     path.write_text(text.replace(placeholder, json.dumps(value)))
 
 
-def write_precache(site: Path, version: str, runtime_extra: list[str] = ()) -> dict:
+def write_index(index: Path, app: str, build_id: str, version: str) -> None:
+    """Point index.html at this build's app folder, and allow its one inline script by hash."""
+    site = index.parent
+    files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*")
+                   if p.is_file() and p.name not in ("index.html", "sw.js") and not compress.is_twin(p))
+    text = index.read_text().replace("__APP__", app).replace("__BUILD__", build_id).replace("__VERSION__", version)
+    text = text.replace("__FILES__", json.dumps(files))
+    inline = re.search(r"<script>(.*?)</script>", text, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()
+    index.write_text(text.replace("__INLINE_SHA__", f"'sha256-{digest}'"))
+
+
+def write_precache(site: Path, build_id: str, version: str, dirs: dict, runtime: list[str]) -> dict:
     """List every file with its hash, and bake the list into sw.js.
 
     Baking it in (rather than fetching a list at run time) means a running service worker can
     never pick up a newer build's list: each build is one sw.js, one cache, never mixed.
+    Runtime files carry their role (the path without its hash), so a new build knows which of its
+    files an older build's cache shows this device uses.
     """
-    runtime = list(RUNTIME_ONLY) + list(runtime_extra)
-    files, h = [], hashlib.sha256((site / "sw.js").read_bytes())   # the worker's own code counts too
+    files = []
     for p in sorted(site.rglob("*")):
         rel = p.relative_to(site).as_posix()
-        if p.is_dir() or rel == "sw.js" or rel in runtime or compress.is_twin(p):   # twins: the host's business
-            continue
-        digest = vendor.sha256(p)
-        h.update(f"{rel}:{digest}\n".encode())
-        files.append({"path": rel, "sha256": digest, "bytes": p.stat().st_size})
-    build_id = h.hexdigest()[:12]
-    info = {"build": build_id, "version": version, "files": files, "runtime": runtime,
+        if p.is_dir() or rel in ("sw.js", "build.json") or rel in runtime or compress.is_twin(p):
+            continue                          # twins: the host's business
+        files.append({"path": rel, "sha256": vendor.sha256(p), "bytes": p.stat().st_size})
+    info = {"build": build_id, "version": version, "dirs": dirs, "files": files, "runtime": runtime,
             "bytes": sum(f["bytes"] for f in files)}
+    bake(site / "sw.js", "__PRECACHE__", {
+        "build": build_id, "version": version, "files": [[f["path"], f["sha256"]] for f in files],
+        "runtime": [[p, vendor.sha256(site / p), logical(p)] for p in runtime if (site / p).exists()]})
     (site / "build.json").write_text(json.dumps(info, indent=1))
-    cached = [[f["path"], f["sha256"]] for f in files] + [["build.json", vendor.sha256(site / "build.json")]]
-    bake(site / "sw.js", "__PRECACHE__", {"build": build_id, "files": cached,
-                                          "runtime": [[p, vendor.sha256(site / p)] for p in runtime if (site / p).exists()]})
     return info
+
+
+def logical(path: str) -> str:
+    """A built path without its folders' hashes: app-1a2b3c4d5e/app.js -> app/app.js."""
+    return ADDRESSED.sub("", path)
+
+
+def locate(dist: Path, path: str) -> Path:
+    """The built file for a logical path (vendor/ort/x.wasm, models/combined.onnx, app/app.js)."""
+    info = json.loads((dist / "build.json").read_text())
+    for key, prefix in (("pyodide", "vendor/pyodide/"), ("ort", "vendor/ort/"), ("models", "models/"), ("app", "app/")):
+        if path.startswith(prefix):
+            return dist / info["dirs"][key] / path[len(prefix):]
+    return dist / path

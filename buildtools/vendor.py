@@ -127,9 +127,9 @@ def _from_carrier(fname: str, dest: Path, log) -> None:
         shutil.copyfileobj(src, out)
 
 
-def digitpad_version() -> str:
+def digitpad_version(py: Path = ROOT / "py") -> str:
     ns = {}
-    exec((ROOT / "py/digitpad/__init__.py").read_text(), ns)
+    exec((py / "digitpad/__init__.py").read_text(), ns)
     return ns["__version__"]
 
 

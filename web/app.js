@@ -9,6 +9,7 @@ import { buildProbabilities, bytes, decodeStrokes, explainOverlay, paintExplain,
   showPrediction } from "./view.js";
 import { setupCollect } from "./collect.js";
 import { strokePhases, watchLongTasks } from "./timing.js";
+import { keptDrawing, registerServiceWorker } from "./sw-client.js";
 
 const $ = (id) => document.getElementById(id);
 const root = document.documentElement;
@@ -276,7 +277,7 @@ async function maybeReady() {
   root.dataset.readyMs = Math.round(performance.now()).toString();
   root.dataset.ready = "true";
   collect.ready();
-  import("./sw-client.js").then((sw) => sw.registerServiceWorker(started.model.files)).catch(() => {});
+  registerServiceWorker(started.model.files, () => pad.strokes).catch(() => {});
 }
 
 // Python failed for good after start-up: say so where the person looks, and offer a reload.
@@ -296,8 +297,12 @@ function fatal(message, phase) {
   if (root.dataset.error) return;
   const el = $("fatal");
   el.hidden = false;
-  el.textContent = `digitpad could not start (${phase}): ${message} Your drawing is kept on the pad; ` +
-    "reload the page to try again. If you host this page, see the README's troubleshooting section.";
+  el.textContent = `digitpad could not start (${phase}): ${message.replace(/([^.!?])$/, "$1.")} Your drawing is kept on the pad. ` +
+    "If you host this page, see the README's troubleshooting section. ";
+  const b = document.createElement("button");
+  b.type = "button"; b.id = "reload"; b.textContent = "Try again";
+  b.onclick = () => dispatchEvent(new Event("digitpad:retry"));    // index.html: past cached errors, then reload
+  el.appendChild(b);
   root.dataset.error = phase;
   note("Recognition is unavailable.");
 }
@@ -333,8 +338,9 @@ function start() {
   setTool("pen");
   markPadShown();
   collect = setupCollect({ collect: collectCall, isReady: () => ready });
-  fetch("build.json").then((r) => r.json()).then((b) => { $("version").textContent = `digitpad ${b.version}, build ${b.build}`; })
-    .catch(() => {});
+  $("version").textContent = `digitpad ${root.dataset.version}, build ${root.dataset.build}`;
+  const kept = keptDrawing();          // brought across an update's reload
+  if (kept.length) { pad.setStrokes(kept); pending.push(...kept); }
 }
 
 start();

@@ -3,6 +3,12 @@
 // (the runtime, the models and Python load at the same time), and it answers the Python worker's
 // batches over a MessagePort. Every URL is relative to this file, so any sub-path works.
 const base = new URL(".", import.meta.url);
+// Written by build.py: {"ort": "../vendor/ort-<hash>/", "models": "../models-<hash>/", ...}: each
+// folder is named by its contents' hash, so no cache can hand this build another build's file.
+const PATHS = __PATHS__;
+const RUNTIME = ["ort-wasm-simd-threaded.wasm", "ort-wasm-simd-threaded.mjs"];   // what the wasm backend loads itself
+const UPDATING = " If the site is being updated, try again in a minute.";
+const offline = () => (navigator.onLine === false ? " while offline" : "");
 let ort = null;
 let backend = null;      // "webgl" | "wasm"
 const modelBytes = {};   // name -> Uint8Array (kept so sessions can be rebuilt on fallback)
@@ -19,13 +25,30 @@ class BootError extends Error {
   constructor(phase, message) { super(message); this.phase = phase; }
 }
 
-async function fetchBytes(path, what) {
+// name: the file in the models folder; shown as models/<name>, the way the repository has it.
+async function fetchBytes(name, what, cache = "default") {
   let r;
-  try { r = await fetch(new URL(path, base)); } catch (e) {
-    throw new BootError("models", `${what} (${path}) could not be downloaded: ${e.message}`);
+  try { r = await fetch(new URL(PATHS.models + name, base), { cache }); } catch (e) {
+    throw new BootError("models", `${what} (models/${name}) could not be downloaded${offline()}: ${e.message}.`);
   }
-  if (!r.ok) throw new BootError("models", `${what} (${path}) is missing on the server (HTTP ${r.status}).`);
+  if (!r.ok) throw new BootError("models", `${what} (models/${name}) is missing on the server (HTTP ${r.status}).${UPDATING}`);
   return new Uint8Array(await r.arrayBuffer());
+}
+
+// The wasm backend fetches its runtime itself, and says only "failed to fetch" when it cannot:
+// when a network will not load, find out whether the runtime is the cause, and name it.
+async function runtimeProblem() {
+  if (backend !== "wasm") return null;
+  for (const f of RUNTIME) {
+    try {
+      const r = await fetch(new URL(PATHS.ort + f, base));
+      r.body && r.body.cancel();
+      if (!r.ok) return `The page could not load its network runtime (vendor/ort/${f}): HTTP ${r.status}.${UPDATING}`;
+    } catch {
+      return `The page could not load its network runtime (vendor/ort/${f})${offline() || ": the network failed"}.`;
+    }
+  }
+  return null;
 }
 
 async function sha256(bytes) {
@@ -60,10 +83,10 @@ function chooseBackend(requested) {
 }
 
 async function loadOrt(which) {
-  const mod = await import(which === "webgl" ? "./vendor/ort/ort.webgl.min.mjs" : "./vendor/ort/ort.wasm.min.mjs");
+  const mod = await import(new URL(PATHS.ort + (which === "webgl" ? "ort.webgl.min.mjs" : "ort.wasm.min.mjs"), base).href);
   const o = mod.default && mod.default.InferenceSession ? mod.default : mod;
   if (which === "wasm") {
-    o.env.wasm.wasmPaths = new URL("./vendor/ort/", base).href;
+    o.env.wasm.wasmPaths = new URL(PATHS.ort, base).href;
     o.env.wasm.numThreads = 1;   // threads need cross-origin isolation, which a plain host lacks
     o.env.wasm.proxy = false;    // we are already in a worker
   }
@@ -166,12 +189,14 @@ async function classify(data, n) {
 }
 
 async function loadModel(name, m, label = name) {
-  const bytes = await fetchBytes(`models/${m.file}`, `The ${label} model`);
+  let bytes = await fetchBytes(m.file, `The ${label} model`);
+  // a copy cut short by an upload, or a cache that kept a broken one: once more, past every cache
+  if (m.sha256 && (await sha256(bytes)) !== m.sha256) bytes = await fetchBytes(m.file, `The ${label} model`, "reload");
   if (m.sha256 && (await sha256(bytes)) !== m.sha256) {
     throw new BootError("models", `The ${label} model (models/${m.file}) is corrupt: its sha256 does not match models.json.`);
   }
   modelBytes[name] = bytes;
-  used.add(`models/${m.file}`);
+  used.add(new URL(PATHS.models + m.file, base).href);
   try {
     await session(name, 1);
   } catch (e) {
@@ -184,7 +209,7 @@ async function loadModel(name, m, label = name) {
 
 async function loadModels(requested) {
   mark("models:start");
-  const meta = JSON.parse(new TextDecoder().decode(await fetchBytes("models/models.json", "The model list")));
+  const meta = JSON.parse(new TextDecoder().decode(await fetchBytes("models.json", "The model list")));
   python.postMessage({ type: "meta", meta });          // Python needs only the thresholds: send them now
   const choice = chooseBackend(requested);
   backend = choice.backend;
@@ -202,6 +227,8 @@ async function loadModels(requested) {
     } catch (e) {
       delete modelBytes.combined;
       sessions.clear();
+      const runtime = await runtimeProblem();      // the separate files would need it too
+      if (runtime) throw new BootError("models", runtime);
       warnings.push(`${e.message || e} Using the two separate model files instead.`);
     }
   }
@@ -213,7 +240,11 @@ async function loadModels(requested) {
         await loadModel(name, m);
         if (name === "digit_or_not") hasDigitOrNot = true;
       } catch (e) {
-        if (name === "digits") throw e instanceof BootError ? e : new BootError("models", `The digit model could not be loaded: ${e.message || e}`);
+        if (name === "digits") {
+          const runtime = await runtimeProblem();
+          if (runtime) throw new BootError("models", runtime);
+          throw e instanceof BootError ? e : new BootError("models", `The digit model could not be loaded: ${e.message || e}`);
+        }
         delete modelBytes.digit_or_not;
         warnings.push(`${e.message || e} Falling back to the digit model's own confidence.`);
       }
@@ -253,7 +284,7 @@ self.onmessage = (ev) => {
   ready = loadModels(m.backend);
   ready.then(({ hasDigitOrNot, warnings }) => {
     const marks = performance.getEntriesByType("mark").map((k) => [k.name, performance.timeOrigin + k.startTime]);
-    if (backend === "wasm") ["vendor/ort/ort-wasm-simd-threaded.wasm", "vendor/ort/ort-wasm-simd-threaded.mjs"].forEach((f) => used.add(f));
+    if (backend === "wasm") RUNTIME.forEach((f) => used.add(new URL(PATHS.ort + f, base).href));
     post({ type: "ready", hasDigitOrNot, warnings, marks, backend, files: [...used] });
     setTimeout(rehearse, 0);
   }, (e) => post({ type: "fatal", phase: e.phase || "models", message: e.message || String(e) }));

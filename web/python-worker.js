@@ -9,10 +9,14 @@
 //   * the extension modules (numpy's, Pillow's .so) are compiled by WebAssembly.compileStreaming,
 //     which Chromium caches (compiled and optimized code) across visits, then handed to
 //     Emscripten's loader as modules: Emscripten would compile them from bytes on every visit.
-import { loadPyodide } from "./vendor/pyodide/pyodide.mjs";
 import { openStore, StoreError } from "./store.js";
 
-const BOOT = __BOOT__;   // written by build.py: {"bundles": [[path, sha256], ...], "libs": [[path, site path], ...]}
+// Written by build.py: {"paths": {"pyodide": "../vendor/pyodide-<hash>/", ...}, "bundles": [[path,
+// sha256], ...], "libs": [[path, site path], ...]}. Every folder is named by its contents' hash.
+const BOOT = __BOOT__;
+const pyodideDir = new URL(BOOT.paths.pyodide, import.meta.url).href;
+const pyodideModule = import(`${pyodideDir}pyodide.mjs`);   // at once, as a static import would
+pyodideModule.catch(() => {});                             // reported by loadPython
 const base = new URL(".", import.meta.url);
 let app = null;          // digitpad.browser.App (a PyProxy)
 let pyodide = null;
@@ -40,25 +44,30 @@ async function sha256(bytes) {
   return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+// A bundle whose hash does not match (a copy cut short by an upload, a cache that kept a broken
+// one) is fetched once more past every cache before it is reported.
 async function fetchBundle([path, want]) {
-  let r;
-  try { r = await fetch(new URL(path, base)); } catch (e) {
-    throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded: ${path} could not be downloaded (${e.message}).`);
+  for (const cache of ["default", "reload"]) {
+    let r;
+    try { r = await fetch(new URL(path, base), { cache }); } catch (e) {
+      throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded: ${path} could not be downloaded${offline()} (${e.message}).`);
+    }
+    if (!r.ok) throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded: ${path} is missing on the server (HTTP ${r.status}).${UPDATING}`);
+    const bytes = new Uint8Array(await r.arrayBuffer());
+    if ((await sha256(bytes)) === want) return bytes;
   }
-  if (!r.ok) throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded: ${path} is missing on the server (HTTP ${r.status}).`);
-  const bytes = new Uint8Array(await r.arrayBuffer());
-  if ((await sha256(bytes)) !== want) {
-    throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded: ${path} is corrupt (its sha256 does not match this build).`);
-  }
-  return bytes;
+  throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded: ${path} is corrupt (its sha256 does not match this build, even fetched afresh).${UPDATING}`);
 }
+
+const UPDATING = " If the site is being updated, try again in a minute.";
+const offline = () => (navigator.onLine === false ? " while offline" : "");
 
 async function compileLib([path, rel]) {
   let r;
   try { r = await fetch(new URL(path, base)); } catch (e) {
-    throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded: ${path} could not be downloaded (${e.message}).`);
+    throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded: ${path} could not be downloaded${offline()} (${e.message}).`);
   }
-  if (!r.ok) throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded: ${path} is missing on the server (HTTP ${r.status}).`);
+  if (!r.ok) throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded: ${path} is missing on the server (HTTP ${r.status}).${UPDATING}`);
   try {
     return { rel, module: await WebAssembly.compileStreaming(r) };
   } catch (e) {
@@ -95,17 +104,23 @@ async function untar(gz, FS, dest) {
   }
 }
 
-// Pyodide never settles its promise when its .wasm is missing, so look for its files alongside
-// (not before) loading. Offline the service worker has them, and a network error is not a 404.
-async function missingFiles(files) {
+// Pyodide never settles its promise when its .wasm is missing, so look for its files if it has
+// not started after a few seconds (a normal start sends no extra request). Offline the service
+// worker has them, and a network error is not a 404.
+async function missingFiles(files, settled) {
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  if (settled()) return new Promise(() => {});
   const missing = [];
   await Promise.all(files.map(async (f) => {
-    try {
-      const r = await fetch(new URL(f, base), { method: "HEAD", cache: "no-store" });
+    const url = new URL(f, base);
+    try {   // a 404 the browser keeps (a host's max-age covers errors too), or one the server sends now
+      const cached = await fetch(url, { cache: "only-if-cached", mode: "same-origin" }).catch(() => null);
+      if (cached && cached.body) cached.body.cancel();
+      const r = cached && cached.status === 404 ? cached : await fetch(url, { method: "HEAD", cache: "no-store" });
       if (r.status === 404) missing.push(f);
     } catch { /* offline */ }
   }));
-  if (missing.length) throw new BootError("runtime", `Python (Pyodide) could not start: ${missing.join(", ")} missing on the server (HTTP 404).`);
+  if (missing.length) throw new BootError("runtime", `Python (Pyodide) could not start: ${missing.join(", ")} missing on the server (HTTP 404).${UPDATING}`);
   return new Promise(() => {});     // nothing missing: never settles, the race is loadPyodide's
 }
 
@@ -114,10 +129,15 @@ async function loadPython() {
   const bundles = BOOT.bundles.map(fetchBundle);
   const libs = Promise.all(BOOT.libs.map(compileLib));
   [...bundles, libs].forEach((b) => b.catch(() => {}));        // reported after Pyodide's own errors
+  const dir = pyodideDir;
+  let loadPyodide;
+  try { ({ loadPyodide } = await pyodideModule); } catch (e) {
+    throw new BootError("runtime", `Python (Pyodide) could not start: ${BOOT.paths.pyodide}pyodide.mjs could not be loaded${offline()} (${e.message || e}).${UPDATING}`);
+  }
   let unpacked = Promise.resolve(), site = null;
   const started = loadPyodide({
-    indexURL: new URL("./vendor/pyodide/", base).href,
-    lockFileURL: new URL("./vendor/pyodide/pyodide-lock.json", base).href,
+    indexURL: dir,
+    lockFileURL: `${dir}pyodide-lock.json`,
     // as `python -OO`: the build compiled every module without docstrings (a third fewer bytes),
     // and numpy adds its C functions' docstrings only when this flag says they are wanted
     env: { PYTHONOPTIMIZE: "2" },
@@ -132,9 +152,11 @@ async function loadPython() {
       mark("python:unpacked");
     },
   });
+  let settled = false;
+  started.then(() => { settled = true; }, () => { settled = true; });
   try {
-    pyodide = await Promise.race([started, missingFiles(["vendor/pyodide/pyodide.asm.wasm", "vendor/pyodide/pyodide.asm.js",
-      "vendor/pyodide/python_stdlib.zip", "vendor/pyodide/pyodide-lock.json"])]);
+    pyodide = await Promise.race([started, missingFiles(["pyodide.asm.wasm", "pyodide.asm.js", "python_stdlib.zip",
+      "pyodide-lock.json"].map((f) => BOOT.paths.pyodide + f), () => settled)]);
   } catch (e) {
     throw e instanceof BootError ? e : new BootError("runtime", `Python (Pyodide) could not start: ${e.message || e}`);
   }

@@ -8,6 +8,8 @@ import onnx
 import pytest
 from onnx import TensorProto, helper
 
+from buildtools.site import locate, logical
+
 from .conftest import ARGS, CHROMIUM, App, Server
 from drawings import SEVEN
 
@@ -45,15 +47,15 @@ def open_broken(make_app, srv) -> App:
 
 
 @pytest.mark.parametrize("damage,phase,words", [
-    (lambda d: (d / "vendor/pyodide/pyodide.asm.wasm").unlink(), "runtime", "Python (Pyodide) could not start"),
-    (lambda d: corrupt(d / "vendor/pyodide/python_stdlib.zip"), "runtime", "Python (Pyodide) could not start"),
-    (lambda d: corrupt(d / "vendor/pyodide/site-vendor.tar.gz"), "packages", "site-vendor.tar.gz is corrupt"),
-    (lambda d: (d / "vendor/pyodide/site-app.tar.gz").unlink(), "packages", "site-app.tar.gz is missing on the server"),
-    (lambda d: [(d / f"models/{f}").unlink() for f in ("combined.onnx", "digits.onnx")], "models",
+    (lambda d: locate(d, "vendor/pyodide/pyodide.asm.wasm").unlink(), "runtime", "Python (Pyodide) could not start"),
+    (lambda d: corrupt(locate(d, "vendor/pyodide/python_stdlib.zip")), "runtime", "Python (Pyodide) could not start"),
+    (lambda d: corrupt(locate(d, "vendor/pyodide/site-vendor.tar.gz")), "packages", "site-vendor.tar.gz is corrupt"),
+    (lambda d: locate(d, "app/site-app.tar.gz").unlink(), "packages", "site-app.tar.gz is missing on the server"),
+    (lambda d: [locate(d, f"models/{f}").unlink() for f in ("combined.onnx", "digits.onnx")], "models",
      "missing on the server (HTTP 404)"),
-    (lambda d: [corrupt(d / f"models/{f}") for f in ("combined.onnx", "digits.onnx")], "models",
+    (lambda d: [corrupt(locate(d, f"models/{f}")) for f in ("combined.onnx", "digits.onnx")], "models",
      "is corrupt: its sha256 does not match"),
-    (lambda d: (d / "vendor/ort/ort.wasm.min.mjs").unlink(), "models", "onnxruntime-web (wasm) could not be loaded"),
+    (lambda d: locate(d, "vendor/ort/ort.wasm.min.mjs").unlink(), "models", "onnxruntime-web (wasm) could not be loaded"),
 ], ids=["pyodide-wasm-missing", "stdlib-corrupt", "numpy-pillow-corrupt", "digitpad-missing", "model-missing",
      "model-corrupt", "ort-missing"])
 def test_broken_files_say_what_is_wrong_and_keep_the_drawing(make_app, broken_site, damage, phase, words):
@@ -67,7 +69,7 @@ def test_broken_files_say_what_is_wrong_and_keep_the_drawing(make_app, broken_si
 
 
 def test_corrupt_combined_model_falls_back_to_the_two_files(make_app, broken_site):
-    srv = broken_site(lambda d: corrupt(d / "models/combined.onnx"))
+    srv = broken_site(lambda d: corrupt(locate(d, "models/combined.onnx")))
     app = make_app(srv.origin)
     app.open(srv.url)
     message = app.page.text_content("#message")
@@ -75,11 +77,11 @@ def test_corrupt_combined_model_falls_back_to_the_two_files(make_app, broken_sit
     app.draw(SEVEN)
     app.wait_predictions(1)
     assert app.digit() == "7" and app.verdict() == "accepted"
-    assert any(u.endswith("/models/digit_or_not.onnx") for u in app.requests)
+    assert any(logical(u).endswith("/models/digit_or_not.onnx") for u in app.requests)
 
 
 def test_missing_digit_or_not_falls_back_to_the_digit_networks_confidence(make_app, broken_site):
-    srv = broken_site(lambda d: [(d / f"models/{f}").unlink() for f in ("combined.onnx", "digit_or_not.onnx")])
+    srv = broken_site(lambda d: [locate(d, f"models/{f}").unlink() for f in ("combined.onnx", "digit_or_not.onnx")])
     app = make_app(srv.origin)
     app.open(srv.url)
     assert "Falling back to the digit model's own confidence" in app.page.text_content("#message")
@@ -114,14 +116,14 @@ def assert_on_wasm_and_working(app: App, note: str) -> None:
 
 def webgl_cannot_run(site):
     """Give the combined model an extra output, Round(image): wasm runs it, WebGL has no kernel."""
-    path = site / "models/combined.onnx"
+    path = locate(site, "models/combined.onnx")
     m = onnx.load(str(path))
     m.graph.node.append(helper.make_node("Round", ["image"], ["rounded"]))
     m.graph.output.append(helper.make_tensor_value_info("rounded", TensorProto.FLOAT, None))
     onnx.save(m, str(path))
-    doc = json.loads((site / "models/models.json").read_text())
+    doc = json.loads(locate(site, "models/models.json").read_text())
     doc["models"]["combined"]["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
-    (site / "models/models.json").write_text(json.dumps(doc))
+    locate(site, "models/models.json").write_text(json.dumps(doc))
 
 
 def test_webgl_failure_falls_back_to_wasm_and_says_so(make_app, broken_site):

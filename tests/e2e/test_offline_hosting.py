@@ -4,8 +4,6 @@ import shutil
 
 import pytest
 
-from buildtools import compress, site
-
 from .conftest import ROOT, Server
 from drawings import SEVEN
 
@@ -52,31 +50,6 @@ def test_works_offline_after_one_visit(make_app, own_server, backend):
     app.draw(SEVEN)
     app.predict()
     assert app.digit() == "7" and app.page.text_content("#backend") == backend
-
-
-def test_a_new_build_is_offered_then_taken(make_app, own_server):
-    copy, start = own_server
-    srv = start()
-    app = make_app(srv.origin, service_workers="allow")
-    visit_and_wait_offline_ready(app, srv.url)
-    old = json.loads((copy / "build.json").read_text())["build"]
-    assert old in app.page.text_content("#version")
-    # deploy a changed build: new page text, new file list, new sw.js
-    index = copy / "index.html"
-    index.write_text(index.read_text().replace("<h1>digitpad</h1>", "<h1>digitpad (new)</h1>"))
-    shutil.copy(ROOT / "web/sw.js", copy / "sw.js")
-    (copy / "build.json").unlink()
-    new = site.write_precache(copy, "0.1.0")["build"]
-    compress.precompress(copy)                   # as the build does: the twins are part of the build
-    assert new != old
-    app.open(srv.url)                            # a visit checks for a new service worker
-    app.page.wait_for_selector("html[data-update='available']", state="attached", timeout=60_000)
-    assert app.page.is_visible("#update")
-    assert app.page.text_content("h1") == "digitpad"     # still the old build: no mixing
-    app.page.click("#update-reload")
-    app.page.wait_for_selector("h1:has-text('digitpad (new)')", timeout=60_000)
-    app.wait_ready()
-    app.page.wait_for_selector(f"#version:has-text('{new}')")
 
 
 def test_hosted_under_a_sub_path(make_app, own_server):

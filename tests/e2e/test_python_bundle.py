@@ -4,6 +4,7 @@ import subprocess
 import sys
 import zipfile
 
+from buildtools.site import locate
 from buildtools.stdlib_trim import KEEP
 from drawings import SIX, number
 
@@ -17,7 +18,7 @@ def test_every_module_the_page_uses_imports_in_the_page(app):
     worker = next(w for w in app.page.workers if w.url.endswith("python-worker.js"))
     assert worker.evaluate("(names) => self.failedImports(names)", names) == []
     # ... and what the build trimmed is really gone, and listed
-    trimmed = json.loads((ROOT / "dist/vendor/pyodide/trimmed.json").read_text())
+    trimmed = json.loads(locate(ROOT / "dist", "vendor/pyodide/trimmed.json").read_text())
     removed = [f for files in trimmed.values() for f in files]
     assert any(f.startswith("numpy/random/") for f in removed) and any("_imagingft" in f for f in removed)
     assert worker.evaluate("(names) => self.failedImports(names)", ["numpy.random", "PIL._imagingft"]) == \
@@ -74,7 +75,7 @@ def test_the_trimmed_standard_library_holds_every_module_the_page_loads(make_app
     assert outside == [], "the page loaded modules the stdlib trim does not keep"
     # the error paths' modules, and what the trim dropped really is gone (and listed)
     assert worker.evaluate("(names) => self.failedImports(names)", ["traceback", "linecache", "tokenize", "encodings.utf_16"]) == []
-    dropped = json.loads((ROOT / "dist/vendor/pyodide/trimmed.json").read_text())["python_stdlib.zip"]
+    dropped = json.loads(locate(ROOT / "dist", "vendor/pyodide/trimmed.json").read_text())["python_stdlib.zip"]
     assert any(f.startswith("email/") for f in dropped) and any(f.startswith("encodings/cp1252") for f in dropped)
     assert worker.evaluate("(names) => self.failedImports(names)", ["email", "unittest", "encodings.cp1252"]) == \
         ["email", "unittest", "encodings.cp1252"]
@@ -91,5 +92,5 @@ def test_numpy_linalg_kernels_are_left_out_with_a_clear_message(app):
     assert worker.evaluate("() => self.failedImports(['numpy.linalg'])") == []     # numpy still imports it
     message = worker.evaluate("() => self.linalgCallError()")
     assert "numpy.linalg's inv is not in digitpad's page" in message
-    libs = {p.name for p in (ROOT / "dist/vendor/pyodide/lib").rglob("*.wasm")}
+    libs = {p.name for p in locate(ROOT / "dist", "vendor/pyodide/lib").rglob("*.wasm")}
     assert not any("_umath_linalg" in n for n in libs) and any("_multiarray_umath" in n for n in libs)
