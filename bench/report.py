@@ -136,9 +136,19 @@ def before_table(before: dict, after: dict) -> str:
 KINDS = ("raw", "gzip", "twin")
 
 
+ROOT_FILES = ("index.html", "manifest.webmanifest", "sw.js")
+
+
+def same_file(path: str) -> str:
+    """A file of a build from before the hashed folders, named as buildtools.site.logical names it now."""
+    if path == "vendor/pyodide/site-app.tar.gz" or ("/" not in path and path not in ROOT_FILES):
+        return "app/" + path.split("/")[-1]
+    return path
+
+
 def bytes_table(files: dict, before: dict | None, top: int = 6) -> str:
     """A first visit's files, largest first: before (an older build's bench.phone --out) and now, in MB."""
-    old = (before or {}).get("files", {})
+    old = {same_file(f): e for f, e in (before or {}).get("files", {}).items()}
     names = sorted(set(files) | set(old), key=lambda f: -max(files.get(f, {}).get("raw", 0), old.get(f, {}).get("raw", 0)))
     mb = lambda e: " / ".join(f"{e[k] / 1e6:.2f}" for k in KINDS) if e else "–"  # noqa: E731
     rows = ["| a first visit's files (wasm), MB: raw / gzip on the fly / precompressed twins | before | now |",

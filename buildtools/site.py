@@ -118,7 +118,7 @@ def bake(path: Path, placeholder: str, value) -> None:
 def write_index(index: Path, app: str, build_id: str, version: str) -> None:
     """Point index.html at this build's app folder, and allow its one inline script by hash."""
     site = index.parent
-    files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*")
+    files = sorted([p.relative_to(site).as_posix(), vendor.sha256(p)] for p in site.rglob("*")
                    if p.is_file() and p.name not in ("index.html", "sw.js") and not compress.is_twin(p))
     text = index.read_text().replace("__APP__", app).replace("__BUILD__", build_id).replace("__VERSION__", version)
     text = text.replace("__FILES__", json.dumps(files))

@@ -238,3 +238,21 @@ def test_offline_without_the_runtime_names_it(make_app, builds, host):
     fatal = app.page.text_content("#fatal")
     assert "could not load its network runtime (vendor/ort/ort-wasm-simd-threaded" in fatal, fatal
     assert ". Your drawing is kept" in fatal
+
+
+def test_a_file_cut_short_by_an_upload_is_fetched_again(make_app, builds, host):
+    h = host("max-age=600")                          # the browser keeps what it got for 10 minutes
+    h.upload(builds["v2"])
+    worker = h.dir / builds["v2"]["dirs"]["app"] / "python-worker.js"
+    whole = worker.read_bytes()
+    for twin in worker.parent.glob(worker.name + ".*"):
+        twin.unlink()                                # the server sends the file itself, not a twin
+    worker.write_bytes(whole[: len(whole) // 2])    # caught in the middle of its upload
+    app = make_app(h.origin)
+    app.open(h.url, wait=False)
+    app.page.wait_for_selector("html[data-error]", state="attached", timeout=60_000)
+    worker.write_bytes(whole)                        # the upload finishes
+    with app.page.expect_navigation():
+        app.page.click("#reload")                    # "Try again": the cut-short copy fails its sha256
+    app.wait_ready()
+    assert_predicts_seven(app)
