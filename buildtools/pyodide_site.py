@@ -37,7 +37,7 @@ from . import stdlib_trim, vendor
 
 ROOT = vendor.ROOT
 SITE = "/lib/python3.12/site-packages"
-STDLIB = "/lib/python312.zip"
+STDLIB = "/lib/python3.12"     # unpacked here by the page, beside site-packages (see build())
 PYC_SCRIPT = ROOT / "buildtools" / "pyc.mjs"
 
 # What the page never imports (checked: tests/e2e import every module digitpad's code paths use).
@@ -150,14 +150,21 @@ def _cache() -> Path:
 
 
 def build(out: Path, wheels: dict[str, Path], log=print, digitpad: Path = ROOT / "py/digitpad") -> dict:
-    """Write python_stdlib.zip, site-vendor.tar.gz, site-app.tar.gz and trimmed.json into out."""
+    """Write stdlib.tar.gz, site-vendor.tar.gz, site-app.tar.gz, trimmed.json and an empty
+    python_stdlib.zip into out.
+
+    The standard library travels as a tar.gz unpacked into /lib/python3.12 like the other bundles,
+    not as the zip Pyodide imports from: a zip deflates each file alone, and a host sends it as it
+    is, while one gzip stream over all files is 8% smaller. loadPyodide still fetches a zip, so it
+    gets an empty one (Python skips it on sys.path).
+    """
     script = PYC_SCRIPT.read_bytes()
     stdlib_src = ROOT / "node_modules/pyodide/python_stdlib.zip"
     stubs = [(p.relative_to(STUBS).as_posix(), p.read_text()) for p in sorted(STUBS.rglob("*.py"))]
     rules = json.dumps([TRIM, DEV_SUFFIXES, stubs, OPTIMIZE], sort_keys=True)
-    stdlib_key = _key(script, vendor.sha256(stdlib_src), json.dumps(sorted(stdlib_trim.KEEP | stdlib_trim.ENCODINGS | stdlib_trim.DEAD)), str(OPTIMIZE))
+    stdlib_key = _key(script, vendor.sha256(stdlib_src), json.dumps(sorted(stdlib_trim.KEEP | stdlib_trim.ENCODINGS | stdlib_trim.DEAD)), str(OPTIMIZE), STDLIB)
     vendor_key = _key(script, rules, *(vendor.sha256(w) for w in sorted(wheels.values())))
-    cached_stdlib = _cache() / f"python_stdlib-{stdlib_key}.zip"
+    cached_stdlib = _cache() / f"python_stdlib-{stdlib_key}.tar.gz"
     cached_stdlib_trim = _cache() / f"python_stdlib-{stdlib_key}.json"
     cached_vendor = _cache() / f"site-vendor-{vendor_key}.tar.gz"
     cached_libs = _cache() / f"site-libs-{vendor_key}.tar"
@@ -188,7 +195,7 @@ def build(out: Path, wheels: dict[str, Path], log=print, digitpad: Path = ROOT /
         jobs.append({"root": str(app), "mode": "cached", "prefix": SITE, "optimize": OPTIMIZE})
         compile_trees(jobs, log)
         if (tmp / "stdlib").exists():
-            _zip_tree(tmp / "stdlib", cached_stdlib)
+            write_targz(tmp / "stdlib", cached_stdlib)
         if trimmed is not None:
             libs = tmp / "libs"
             for so in sorted((tmp / "vendor").rglob("*.so")):
@@ -200,7 +207,8 @@ def build(out: Path, wheels: dict[str, Path], log=print, digitpad: Path = ROOT /
             write_targz(tmp / "vendor", cached_vendor)
             cached_trim.write_text(json.dumps(trimmed, indent=1) + "\n")
         write_targz(app, out / "site-app.tar.gz")
-    shutil.copy2(cached_stdlib, out / "python_stdlib.zip")
+    shutil.copy2(cached_stdlib, out / "stdlib.tar.gz")
+    zipfile.ZipFile(out / "python_stdlib.zip", "w").close()
     shutil.copy2(cached_vendor, out / "site-vendor.tar.gz")
     trimmed = {**json.loads(cached_trim.read_text()), "python_stdlib.zip": json.loads(cached_stdlib_trim.read_text())}
     (out / "trimmed.json").write_text(json.dumps(trimmed, indent=1) + "\n")
@@ -211,15 +219,5 @@ def build(out: Path, wheels: dict[str, Path], log=print, digitpad: Path = ROOT /
         (out / "lib" / rel).rename(out / "lib" / (rel + ".wasm"))
     log(f"python: stdlib and packages precompiled; {sum(map(len, trimmed.values()))} unused files "
         f"trimmed from {', '.join(trimmed)} (listed in vendor/pyodide/trimmed.json)")
-    return {"bundles": [f"vendor/pyodide/{n}" for n in ("site-vendor.tar.gz", "site-app.tar.gz")],
+    return {"bundles": [f"vendor/pyodide/{n}" for n in ("stdlib.tar.gz", "site-vendor.tar.gz", "site-app.tar.gz")],
             "libs": [[f"vendor/pyodide/lib/{rel}.wasm", rel] for rel in libs], "trimmed": trimmed}
-
-
-def _zip_tree(src: Path, dest: Path) -> None:
-    """A reproducible zip with directory entries, as Pyodide's own python_stdlib.zip has."""
-    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as z:
-        for p in sorted(src.rglob("*")):
-            name = p.relative_to(src).as_posix() + ("/" if p.is_dir() else "")
-            zi = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_STORED if p.is_dir() else zipfile.ZIP_DEFLATED
-            z.writestr(zi, b"" if p.is_dir() else p.read_bytes())

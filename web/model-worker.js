@@ -26,14 +26,24 @@ class BootError extends Error {
 }
 
 // name: the file in the models folder; shown as models/<name>, the way the repository has it.
+// A gzipped one (PATHS.gzipped) is unpacked here; one that will not unpack gives no bytes, which
+// the caller's sha256 check reports as corrupt.
 async function fetchBytes(name, what, cache = "default") {
+  const gz = PATHS.gzipped.includes(name);
   let r;
-  try { r = await fetch(new URL(PATHS.models + name, base), { cache }); } catch (e) {
+  try { r = await fetch(modelURL(name), { cache }); } catch (e) {
     throw new BootError("models", `${what} (models/${name}) could not be downloaded${offline()}: ${e.message}.`);
   }
   if (!r.ok) throw new BootError("models", `${what} (models/${name}) is missing on the server (HTTP ${r.status}).${UPDATING}`);
-  return new Uint8Array(await r.arrayBuffer());
+  if (!gz) return new Uint8Array(await r.arrayBuffer());
+  try {
+    return new Uint8Array(await new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
+  } catch {
+    return new Uint8Array(0);
+  }
 }
+
+const modelURL = (name) => new URL(PATHS.models + name + (PATHS.gzipped.includes(name) ? ".gzip" : ""), base);
 
 // The wasm backend fetches its runtime itself, and says only "failed to fetch" when it cannot:
 // when a network will not load, find out whether the runtime is the cause, and name it.
@@ -196,7 +206,7 @@ async function loadModel(name, m, label = name) {
     throw new BootError("models", `The ${label} model (models/${m.file}) is corrupt: its sha256 does not match models.json.`);
   }
   modelBytes[name] = bytes;
-  used.add(new URL(PATHS.models + m.file, base).href);
+  used.add(modelURL(m.file).href);
   try {
     await session(name, 1);
   } catch (e) {

@@ -12,7 +12,8 @@
 import { openStore, StoreError } from "./store.js";
 
 // Written by build.py: {"paths": {"pyodide": "../vendor/pyodide-<hash>/", ...}, "bundles": [[path,
-// sha256], ...], "libs": [[path, site path], ...]}. Every folder is named by its contents' hash.
+// sha256, where it unpacks, what it is], ...] (the standard library, numpy + Pillow, digitpad),
+// "libs": [[path, site path], ...]}. Every folder is named by its contents' hash.
 const BOOT = __BOOT__;
 const pyodideDir = new URL(BOOT.paths.pyodide, import.meta.url).href;
 const pyodideModule = import(`${pyodideDir}pyodide.mjs`);   // at once, as a static import would
@@ -46,17 +47,18 @@ async function sha256(bytes) {
 
 // A bundle whose hash does not match (a copy cut short by an upload, a cache that kept a broken
 // one) is fetched once more past every cache before it is reported.
-async function fetchBundle([path, want]) {
+async function fetchBundle([path, want, , label]) {
+  const failed = `${label} could not be loaded: ${path}`;
   for (const cache of ["default", "reload"]) {
     let r;
     try { r = await fetch(new URL(path, base), { cache }); } catch (e) {
-      throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded: ${path} could not be downloaded${offline()} (${e.message}).`);
+      throw new BootError("packages", `${failed} could not be downloaded${offline()} (${e.message}).`);
     }
-    if (!r.ok) throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded: ${path} is missing on the server (HTTP ${r.status}).${UPDATING}`);
+    if (!r.ok) throw new BootError("packages", `${failed} is missing on the server (HTTP ${r.status}).${UPDATING}`);
     const bytes = new Uint8Array(await r.arrayBuffer());
     if ((await sha256(bytes)) === want) return bytes;
   }
-  throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded: ${path} is corrupt (its sha256 does not match this build, even fetched afresh).${UPDATING}`);
+  throw new BootError("packages", `${failed} is corrupt (its sha256 does not match this build, even fetched afresh).${UPDATING}`);
 }
 
 const UPDATING = " If the site is being updated, try again in a minute.";
@@ -145,7 +147,7 @@ async function loadPython() {
       mark("python:runtime");
       site = sitePackages;
       unpacked = (async () => {
-        for (const b of bundles) await untar(await b, FS, sitePackages);
+        for (const [i, b] of bundles.entries()) await untar(await b, FS, BOOT.bundles[i][2]);
         for (const [, rel] of BOOT.libs) FS.writeFile(`${sitePackages}/${rel}`, new Uint8Array(0));
       })();
       await unpacked.catch(() => {});
@@ -155,8 +157,11 @@ async function loadPython() {
   let settled = false;
   started.then(() => { settled = true; }, () => { settled = true; });
   try {
-    pyodide = await Promise.race([started, missingFiles(["pyodide.asm.wasm", "pyodide.asm.js", "python_stdlib.zip",
-      "pyodide-lock.json"].map((f) => BOOT.paths.pyodide + f), () => settled)]);
+    // a bundle that fails (the standard library's too, without which Python cannot start) is
+    // reported with its own name, before whatever Pyodide makes of its absence
+    const bundleFailed = Promise.all(bundles).then(() => new Promise(() => {}));
+    pyodide = await Promise.race([bundleFailed, started, missingFiles(["pyodide.asm.wasm", "pyodide.asm.js",
+      "python_stdlib.zip", "pyodide-lock.json"].map((f) => BOOT.paths.pyodide + f), () => settled)]);
   } catch (e) {
     throw e instanceof BootError ? e : new BootError("runtime", `Python (Pyodide) could not start: ${e.message || e}`);
   }
