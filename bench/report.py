@@ -143,6 +143,8 @@ def same_file(path: str) -> str:
     """A file of a build from before the hashed folders, named as buildtools.site.logical names it now."""
     if path == "vendor/pyodide/site-app.tar.gz" or ("/" not in path and path not in ROOT_FILES):
         return "app/" + path.split("/")[-1]
+    if path == "vendor/pyodide/python_stdlib.zip":      # the standard library, now one tar.gz
+        return "vendor/pyodide/stdlib.tar.gz"
     return path
 
 
