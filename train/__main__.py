@@ -12,7 +12,7 @@ import json
 import sys
 
 from . import ROOT  # noqa: F401  (puts py/ on sys.path)
-from .config import DigitOrNotConfig, DigitsConfig, NumbersConfig, add_arguments, from_args, resolve
+from .config import DigitOrNotConfig, DigitsConfig, NumbersConfig, PersonalConfig, add_arguments, from_args, resolve
 from .data import DataError
 
 
@@ -68,6 +68,16 @@ def cmd_sweep(argv) -> None:
     sweep(argv)
 
 
+def cmd_personal(args) -> None:
+    from buildtools.readme import replace_sections
+    from .personal import run_personal, table
+    cfg = from_args(PersonalConfig, args)
+    result = run_personal(cfg)
+    resolve(cfg.out).write_text(json.dumps(result, indent=1) + "\n")
+    replace_sections({"personal": table(result)})
+    print(f"wrote {cfg.out} and the README's table")
+
+
 def cmd_evaluate(args) -> None:
     from .digits import evaluate_shipped
     print(json.dumps(evaluate_shipped(args.data_dir, resolve(args.models_dir), resolve(args.reports_dir)), indent=2))
@@ -84,7 +94,8 @@ def main(argv=None) -> int:
     for name, cls, func, text in (
             ("digits", DigitsConfig, cmd_digits, "train, calibrate, export and evaluate models/digits.onnx"),
             ("digit-or-not", DigitOrNotConfig, cmd_digit_or_not, "train and export models/digit_or_not.onnx"),
-            ("numbers", NumbersConfig, cmd_numbers, "fit and measure how rows of digits are split into symbols")):
+            ("numbers", NumbersConfig, cmd_numbers, "fit and measure how rows of digits are split into symbols"),
+            ("personal", PersonalConfig, cmd_personal, "measure personal heads on writers the project builds")):
         s = sub.add_parser(name, help=text)
         add_arguments(s, cls)
         s.set_defaults(func=func)

@@ -92,6 +92,20 @@ def floats(text: str) -> list[float]:
     return [float(v) for v in text.split(",") if v.strip()]
 
 
+@dataclass(frozen=True)
+class PersonalConfig:
+    """`python -m train personal`: personal heads measured on writers the project builds."""
+    models_dir: str = "models"
+    data_dir: str = ""
+    rank: int = 64          # dimensions of the correction's subspace (the features' top directions)
+    keep: float = 0.1       # how strongly the training digits' logits stay put (digitpad.personal);
+                            # 1.0 barely moved a writer's error, 0.01 cost 0.9 points of 9s when only 7s were taught
+    steps: int = 200        # gradient steps of each fit (fixed: same samples, same head)
+    seed: int = 0
+    replay: int = 5000      # MNIST training digits that define the subspace and the penalty
+    out: str = "reports/personal.json"
+
+
 def add_arguments(parser: argparse.ArgumentParser, cls) -> None:
     for f in fields(cls):
         flag = "--" + f.name.replace("_", "-")
