@@ -70,6 +70,9 @@ def build(dist: Path = ROOT / "dist", log=print, web: Path = ROOT / "web", py: P
     for entry in doc["models"].values():
         shutil.copy2(models / entry["file"], tmp / "models" / entry["file"])
     shutil.copy2(models / "models.json", tmp / "models/models.json")
+    personal = doc.get("personal", {}).get("file")        # fetched only when a person teaches
+    if personal:
+        shutil.copy2(models / personal, tmp / "models" / personal)
     gzipped = [name for name in GZIPPED if (tmp / "models" / name).exists()]
     for name in gzipped:
         raw = tmp / "models" / name
@@ -91,7 +94,8 @@ def build(dist: Path = ROOT / "dist", log=print, web: Path = ROOT / "web", py: P
     # with the combined graph, the two separate files are only a fallback: cached if ever used
     fallback = [f"{dirs['models']}/{doc['models'][k]['file']}" for k in ("digits", "digit_or_not")
                 if "combined" in doc["models"] and k in doc["models"]]
-    runtime = [f"{dirs['ort']}/{Path(p).name}" for p in RUNTIME_ONLY] + fallback
+    runtime = [f"{dirs['ort']}/{Path(p).name}" for p in RUNTIME_ONLY] + fallback + \
+        ([f"{dirs['models']}/{personal}"] if personal else [])
     build_id = tree_hash(tmp)[:12]     # index.html and sw.js are still templates: no cycle
     write_index(tmp / "index.html", dirs["app"], build_id, version)
     info = write_precache(tmp, build_id, version, dirs, runtime)

@@ -23,7 +23,8 @@ def shipped():
 
 
 def outputs(key):
-    return ["probabilities", "digit_or_not"] if key == "combined" else ["probabilities"]
+    # the combined graph also gives the features that feed each head's last layer (personal heads)
+    return ["probabilities", "digit_or_not", "digit_features", "dnn_features"] if key == "combined" else ["probabilities"]
 
 
 @pytest.mark.parametrize("key,entry", shipped())
@@ -41,7 +42,7 @@ def test_combined_model_answers_as_the_two_models(mnist_test):
         assert entry["from"][name] == hashlib.sha256((MODELS / name).read_bytes()).hexdigest()
     x = to_float(mnist_test[0][:1000])
     run = lambda f: ort.InferenceSession(str(MODELS / f), providers=["CPUExecutionProvider"]).run(None, {"image": x})  # noqa: E731
-    digits, digit_or_not = run("combined.onnx")
+    digits, digit_or_not = run("combined.onnx")[:2]          # (then the features that feed each head)
     ref_digits, ref_digit_or_not = run("digits.onnx")[0], run("digit_or_not.onnx")[0]
     assert np.abs(digits - ref_digits).max() < 0.05 and np.abs(digit_or_not - ref_digit_or_not).max() < 0.05
     assert (digits.argmax(1) == ref_digits.argmax(1)).mean() >= 0.999

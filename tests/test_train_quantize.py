@@ -31,12 +31,13 @@ def test_per_channel_rounds_each_weight_to_within_half_a_step():
 @pytest.fixture(scope="module")
 def float_combined(tmp_path_factory) -> Path:
     """The float32 graph `train combine` quantizes: rebuilt from the two shipped float networks."""
+    from train.combine import OUTPUTS
     from train.networks import Combined
     from train.onnx_io import digit_net, digit_or_not_net, export, read_models_json
     digits = digit_net(MODELS / "digits.onnx")
     t = float(read_models_json(MODELS)["models"]["digits"]["temperature"])
     return export(Combined(digits, digit_or_not_net(MODELS / "digit_or_not.onnx", digits), t),
-                  tmp_path_factory.mktemp("q") / "combined.onnx", ["probabilities", "digit_or_not"])
+                  tmp_path_factory.mktemp("q") / "combined.onnx", OUTPUTS)
 
 
 def test_the_shipped_graph_is_the_float_graph_quantized(float_combined):

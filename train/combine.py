@@ -17,10 +17,12 @@ import onnx
 from .combined_eval import compare
 from .data import sha256
 from .networks import Combined
+from .personal import export_subspaces
 from .onnx_io import contract, digit_net, digit_or_not_net, export, read_models_json, update_models_json
 from .quantize import quantize
 
 FILE = "combined.onnx"
+OUTPUTS = ["probabilities", "digit_or_not", "digit_features", "dnn_features"]
 
 
 def combine(models: Path, log=print, data_dir: str = "", measure: bool = True) -> Path:
@@ -28,10 +30,11 @@ def combine(models: Path, log=print, data_dir: str = "", measure: bool = True) -
     digits = digit_net(models / "digits.onnx")
     digit_or_not = digit_or_not_net(models / "digit_or_not.onnx", digits)
     temperature = float(doc["models"]["digits"].get("temperature", 1.0))
-    path = export(Combined(digits, digit_or_not, temperature), models / FILE, ["probabilities", "digit_or_not"])
+    path = export(Combined(digits, digit_or_not, temperature), models / FILE, OUTPUTS)
     float32_bytes = path.stat().st_size
     onnx.save(quantize(onnx.load(path)), path)
-    entry = contract(FILE, {"probabilities": 10, "digit_or_not": 2},
+    entry = contract(FILE, {"probabilities": 10, "digit_or_not": 2, "digit_features": 512,
+                            "dnn_features": int(digit_or_not.head[1].out_features)},
                      {"probabilities": [str(i) for i in range(10)], "digit_or_not": ["not a digit", "digit"]})
     entry.update({
         "sha256": sha256(path), "bytes": path.stat().st_size, "float32_bytes": float32_bytes, "temperature": temperature,
@@ -43,4 +46,7 @@ def combine(models: Path, log=print, data_dir: str = "", measure: bool = True) -
         entry["metrics"] = {**doc["models"].get("combined", {}).get("metrics", {}), **compare(models, data_dir, log)}
     update_models_json(models, "combined", entry)
     log(f"wrote {path} ({path.stat().st_size} bytes)")
+    personal = export_subspaces(models, data_dir, log=log)
+    personal["sha256"] = sha256(models / personal["file"])
+    update_models_json(models, "personal", personal, section=None)   # not a network: no contract
     return path

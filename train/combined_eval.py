@@ -69,7 +69,7 @@ def compare(models: Path, data_dir: str = "", log=print) -> dict:
     n = {k: len(sets[k]) for k in SETS}
     th = read_models_json(models)["models"]["digit_or_not"]["threshold"]
     digits, digit_or_not = onnx_outputs(models, ["digits.onnx", "digit_or_not.onnx"], x)
-    c_digits, c_digit_or_not = onnx_outputs(models, ["combined.onnx"], x)
+    c_digits, c_digit_or_not = onnx_outputs(models, ["combined.onnx"], x)[:2]   # (then the features)
     out = {"float32 (digits.onnx + digit_or_not.onnx)": scores(digits, digit_or_not, sets["labels"], n, th),
            "combined.onnx, onnxruntime CPU": scores(c_digits, c_digit_or_not, sets["labels"], n, th),
            "max_abs_difference": round(float(max(np.abs(digits - c_digits).max(),

@@ -89,7 +89,9 @@ class WithSoftmax(nn.Module):
 
 class Combined(nn.Module):
     """What the page runs: one trunk, both heads (the digit-or-not net reuses the digit net's
-    convolutions unchanged), outputs `probabilities` [N,10] and `digit_or_not` [N,2]."""
+    convolutions unchanged), outputs `probabilities` [N,10] and `digit_or_not` [N,2], and the
+    hidden layers that feed each head's last layer, `digit_features` [N,512] and `dnn_features`
+    [N,hidden] (512 as trained): the page fits personal heads on them (digitpad.personal)."""
 
     def __init__(self, digits: DigitNet, digit_or_not: DigitOrNotNet, temperature: float = 1.0):
         super().__init__()
@@ -98,7 +100,10 @@ class Combined(nn.Module):
 
     def forward(self, image):
         f = self.features(image)
-        return torch.softmax(self.digit_head(f) / self.temperature, 1), torch.softmax(self.digit_or_not_head(f), 1)
+        h = self.digit_head[:3](f)                      # Dropout (off), Linear, ReLU
+        g = self.digit_or_not_head[:3](f)
+        return (torch.softmax(self.digit_head[3:](h) / self.temperature, 1),
+                torch.softmax(self.digit_or_not_head[3:](g), 1), h, g)
 
 
 @torch.no_grad()

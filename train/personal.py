@@ -48,7 +48,7 @@ def head_parts(models: Path):
 
 
 def dnn_parts(models: Path):
-    """(hidden(x) -> g [n,128], V0 [2,128], e0 [2], threshold) of the shipped digit-or-not network."""
+    """(hidden(x) -> g [n,hidden], V0 [2,hidden], e0 [2], threshold) of the shipped digit-or-not network."""
     net = digit_or_not_net(models / "digit_or_not.onnx", digit_net(models / "digits.onnx"))
     first = torch.nn.Sequential(net.features, *list(net.head)[:3])
     th = float(read_models_json(models)["models"]["digit_or_not"]["threshold"])
@@ -147,7 +147,7 @@ def run_personal(cfg: PersonalConfig, log=print) -> dict:
     space = make_subspace(hidden(replay), cfg.rank)
     # digit-or-not: the training digits and the training hands' non-digits hold their logits
     negatives = generate(cfg.replay // 2, seed=cfg.seed + 7, heldout=False)[0]
-    gspace = make_subspace(np.concatenate([ghidden(replay), ghidden(negatives)]), min(cfg.rank, len(e0) * 64))
+    gspace = make_subspace(np.concatenate([ghidden(replay), ghidden(negatives)]), cfg.rank)
     sets = heldout_sets(models, cfg.data_dir, log)
     test_f, test_y, non_g = hidden(sets["test"]), sets["labels"], ghidden(sets["nondigits"])
     xte, yte = load_split(mnist_dir(cfg.data_dir), "test")
@@ -210,16 +210,41 @@ def table(result: dict) -> str:
     """The README's table: per k, the median writer, and the worst case elsewhere."""
     s, cfg = result["summary"], result["config"]
     pct = lambda v: f"{100 * v:.2f}%"  # noqa: E731
-    rows = ["| samples per digit (k) | " + " | ".join(str(k) for k in KS) + " |", "|---" * (len(KS) + 1) + "|"]
-    for label, key, fmt in (("median writer's error on their other digits, shipped", "median writer's error, shipped", pct),
-                            ("the same with the writer's personal heads", "median writer's error, personal", pct),
-                            ("MNIST test accuracy with any writer's heads (lowest)", "lowest MNIST test accuracy", pct),
-                            ("held-out non-digits rejected with any writer's heads (lowest)", "lowest non-digits rejected", pct)):
-        rows.append(f"| {label} | " + " | ".join(fmt(s[f'k={k}'][key]) for k in KS) + " |")
-    rows.append("")
-    rows.append(f"{len(result['writers'])} writers: {', '.join(result['writers'])}. Shipped: MNIST test "
-                f"{pct(s['MNIST test accuracy, shipped'])}, non-digits rejected {pct(s['non-digits rejected, shipped'])}. "
-                f"Teaching only 5 sevens moves no class's MNIST test accuracy by more than "
-                f"{-s['only 5 sevens taught: worst class change on MNIST test, points']:.2f} points. Rank {cfg['rank']}, "
-                f"keep {cfg['keep']}, {cfg['steps']} steps; `python -m train personal` ({cfg['out']}).")
+    cell = lambda k, a, b: f"{pct(s[f'k={k}'][a])} → **{pct(s[f'k={k}'][b])}**"  # noqa: E731
+    rows = ["| samples per digit (k) | " + " | ".join(str(k) for k in KS) + " |", "|---" * (len(KS) + 1) + "|",
+            "| median writer's error on their other digits: shipped → personal | " + " | ".join(
+                cell(k, "median writer's error, shipped", "median writer's error, personal") for k in KS) + " |",
+            "| with any writer's heads, lowest: MNIST test accuracy / non-digits rejected | " + " | ".join(
+                f"{pct(s[f'k={k}']['lowest MNIST test accuracy'])} / {pct(s[f'k={k}']['lowest non-digits rejected'])}"
+                for k in KS) + " |", ""]
+    rows.append(f"{len(result['writers'])} writers (held-out Hershey hands; MNIST test digits restyled: flags, crossbars, "
+                f"feet, slants, pens); shipped: MNIST test {pct(s['MNIST test accuracy, shipped'])}, non-digits rejected "
+                f"{pct(s['non-digits rejected, shipped'])}. Only 5 sevens taught: no class moves more than "
+                f"{-s['only 5 sevens taught: worst class change on MNIST test, points']:.2f} points. "
+                f"[{cfg['out']}]({cfg['out']}), [docs/models.md](docs/models.md#personal-heads).")
     return "\n".join(rows)
+
+
+def export_subspaces(models: Path, data_dir: str = "", cfg: PersonalConfig = PersonalConfig(), log=print) -> dict:
+    """Write models/personal.bin, what the page's personal heads need besides the shipped graph:
+    each head's subspace (basis, moments, mean) as float16, laid out as models.json records."""
+    rng = np.random.default_rng(cfg.seed)
+    hidden, _, _, _ = head_parts(models)
+    ghidden, _, _, _ = dnn_parts(models)
+    xtr, _ = load_split(mnist_dir(data_dir), "train")
+    replay = to_float(xtr[rng.choice(len(xtr), cfg.replay, replace=False)])
+    negatives = generate(cfg.replay // 2, seed=cfg.seed + 7, heldout=False)[0]
+    spaces = {"digits": make_subspace(hidden(replay), cfg.rank),
+              "digit_or_not": make_subspace(np.concatenate([ghidden(replay), ghidden(negatives)]), cfg.rank)}
+    blob, arrays = bytearray(), {}
+    for head, space in spaces.items():
+        for name in ("basis", "moments", "mean"):
+            a = np.ascontiguousarray(getattr(space, name), np.float16)
+            arrays[f"{head}.{name}"] = {"offset": len(blob), "shape": list(a.shape)}
+            blob += a.tobytes()
+    path = models / "personal.bin"
+    path.write_bytes(bytes(blob))
+    log(f"wrote {path} ({len(blob)} bytes)")
+    return {"file": path.name, "dtype": "float16", "arrays": arrays,
+            "fit": {"keep": cfg.keep, "steps": cfg.steps, "rank": cfg.rank, "replay": cfg.replay, "seed": cfg.seed},
+            "note": "subspaces for personal heads (digitpad.personal), built by `python -m train combine`"}

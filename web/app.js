@@ -10,6 +10,8 @@ import { buildProbabilities, bytes, decodeStrokes, explainOverlay, paintExplain,
 import { setupCollect } from "./collect.js";
 import { strokePhases, watchLongTasks } from "./timing.js";
 import { keptDrawing, registerServiceWorker } from "./sw-client.js";
+import { setupTeach } from "./teach.js";
+import { watchIntegrity } from "./integrity.js";
 
 const $ = (id) => document.getElementById(id);
 const root = document.documentElement;
@@ -22,7 +24,7 @@ const pending = [];          // strokes drawn before Python was ready
 const started = { python: null, model: null };
 let settings = { normalize: true, auto_predict: true };
 let sweepRun = 0;
-let collect = null;
+let collect = null, teach = null;
 let strokesSent = 0;
 
 function readSetting(key) {
@@ -229,7 +231,7 @@ function onKey(e) {
   if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "z") { e.preventDefault(); change("undo"); return; }
   if (e.ctrlKey || e.metaKey || e.altKey) return;
   if (e.key === "Enter" && !onButton) { e.preventDefault(); act("predict", {}, e.timeStamp); return; }
-  if (keys[e.key]) { e.preventDefault(); keys[e.key](); }
+  if (keys[e.key]) { e.preventDefault(); keys[e.key](); } else if (teach.key(e)) e.preventDefault();
 }
 
 function onPythonMessage(ev) {
@@ -277,6 +279,7 @@ async function maybeReady() {
   root.dataset.readyMs = Math.round(performance.now()).toString();
   root.dataset.ready = "true";
   collect.ready();
+  teach.ready();
   registerServiceWorker(started.model.files, () => pad.strokes).catch(() => {});
 }
 
@@ -332,12 +335,15 @@ function startWorkers() {
 
 function start() {
   startWorkers();             // first: everything else here is quick, loading is not
+  watchIntegrity(new URL(".", import.meta.url).pathname.split("/").filter(Boolean).pop(), () => ready || !!root.dataset.error, fatal);
   watchLongTasks(root, () => padShownAt);
   buildProbabilities();
   bind();
   setTool("pen");
   markPadShown();
-  collect = setupCollect({ collect: collectCall, isReady: () => ready });
+  collect = setupCollect({ collect: collectCall, isReady: () => ready, onStored: (label) => teach.learned(label) });
+  teach = setupTeach({ call, store: (label) => collect.store(label), apply, isReady: () => ready,
+    isEmpty: () => !pad.strokes.length, note });
   $("version").textContent = `digitpad ${root.dataset.version}, build ${root.dataset.build}`;
   const kept = keptDrawing();          // brought across an update's reload
   if (kept.length) { pad.setStrokes(kept); pending.push(...kept); }

@@ -7,7 +7,7 @@ const $ = (id) => document.getElementById(id);
 const LABELS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "not-digit"];
 const OLD_KEY = "digitpad.samples";        // where versions before IndexedDB kept samples
 
-export function setupCollect({ collect, isReady }) {
+export function setupCollect({ collect, isReady, onStored = () => {} }) {
   const msg = (t) => { $("collect-message").textContent = t; };
   let waitingFile = null;                  // an import chosen before Python was ready
 
@@ -50,7 +50,10 @@ export function setupCollect({ collect, isReady }) {
       if (!isReady()) { msg("Still loading."); return; }
       const r = answer(await collect("store", { label }));
       if (r.error) msg(r.storage ? `${r.error} Your drawing is still on the pad.` : r.error);
-      else msg(r.added ? `Stored as ${b.textContent}.` : `Already stored as ${b.textContent}.`);
+      else {
+        msg(r.added ? `Stored as ${b.textContent}.` : `Already stored as ${b.textContent}.`);
+        onStored(label);                  // and the page learns it, as the fix buttons do
+      }
     };
     $("collect-buttons").appendChild(b);
   }
@@ -94,6 +97,7 @@ export function setupCollect({ collect, isReady }) {
       }
       if (waitingFile) { const f = waitingFile; waitingFile = null; await importFile(f); }
     },
+    store: async (label) => answer(await collect("store", { label })),   // the fix buttons' way in
     progress(done, total) { msg(`Importing… ${done.toLocaleString()} of ${total.toLocaleString()} samples checked.`); },
   };
 }

@@ -13,6 +13,7 @@ let ort = null;
 let backend = null;      // "webgl" | "wasm"
 const modelBytes = {};   // name -> Uint8Array (kept so sessions can be rebuilt on fallback)
 const sessions = new Map();
+const outputCount = {};  // name -> how many outputs its graph has (models.json): pinBatch checks them
 let python = null;       // MessagePort to the Python worker
 let ready = null;        // resolves once the models can run
 let fallbackNote = null;
@@ -137,7 +138,7 @@ async function session(name, n) {
   const key = backend === "webgl" ? `${name}:${n}` : name;
   if (!sessions.has(key)) {
     const opts = { executionProviders: [backend], graphOptimizationLevel: "all" };
-    const created = (backend === "webgl" ? webglBytes(name).then((b) => pinBatch(b, n, name === "combined" ? 3 : 2))
+    const created = (backend === "webgl" ? webglBytes(name).then((b) => pinBatch(b, n, 1 + outputCount[name]))
       : Promise.resolve(modelBytes[name])).then((bytes) => ort.InferenceSession.create(bytes, opts));
     created.catch(() => sessions.delete(key));   // a failure is not remembered: a retry may work
     sessions.set(key, created);
@@ -187,15 +188,16 @@ async function runModel(name, data, n) {
   }
 }
 
-// Both networks in one call: [digits, digitOrNot] (null when the digit-or-not model could not load).
+// Both networks in one call: [digits, digitOrNot, digitFeatures, dnnFeatures] (null for what the
+// graph has not: the digit-or-not model when it could not load, the features without combined.onnx).
 async function classify(data, n) {
   if (modelBytes.combined) {
     const out = await runModel("combined", data, n);
-    return [out.probabilities, out.digit_or_not];
+    return [out.probabilities, out.digit_or_not, out.digit_features || null, out.dnn_features || null];
   }
   const digits = (await runModel("digits", data, n)).probabilities;
   const digitOrNot = modelBytes.digit_or_not ? (await runModel("digit_or_not", data, n)).probabilities : null;
-  return [digits, digitOrNot];
+  return [digits, digitOrNot, null, null];
 }
 
 async function loadModel(name, m, label = name) {
@@ -206,6 +208,7 @@ async function loadModel(name, m, label = name) {
     throw new BootError("models", `The ${label} model (models/${m.file}) is corrupt: its sha256 does not match models.json.`);
   }
   modelBytes[name] = bytes;
+  outputCount[name] = Object.keys(m.outputs || { probabilities: 1 }).length;
   used.add(modelURL(m.file).href);
   try {
     await session(name, 1);
@@ -265,15 +268,16 @@ async function loadModels(requested) {
   return { hasDigitOrNot, warnings };
 }
 
-async function onRun({ id, batch, n }) {
+async function onRun({ id, batch, n, features }) {
   try {
     await ready;
     const model_in = performance.timeOrigin + performance.now();   // the clock the Python worker reads too
-    const [digits, digitOrNot] = await classify(batch, n);
-    const d = Float32Array.from(digits), g = digitOrNot ? Float32Array.from(digitOrNot) : null;
+    const [digits, digitOrNot, h, g] = await classify(batch, n);
     const model_out = performance.timeOrigin + performance.now();
-    python.postMessage({ type: "result", id, digits: d, digitOrNot: g, n, model_in, model_out },
-      g ? [d.buffer, g.buffer] : [d.buffer]);
+    const out = { digits: Float32Array.from(digits), digitOrNot: digitOrNot ? Float32Array.from(digitOrNot) : null,
+      h: h && features ? Float32Array.from(h) : null, g: g && features ? Float32Array.from(g) : null };
+    python.postMessage({ type: "result", id, ...out, n, model_in, model_out },
+      Object.values(out).filter(Boolean).map((a) => a.buffer));
   } catch (e) {
     python.postMessage({ type: "result", id, error: `The networks could not run: ${e.message || e}` });
   }

@@ -10,6 +10,7 @@
 //     which Chromium caches (compiled and optimized code) across visits, then handed to
 //     Emscripten's loader as modules: Emscripten would compile them from bytes on every visit.
 import { openStore, StoreError } from "./store.js";
+import { BootError, compileLib, fetchBundle, missingFiles, offline, preloadLibs, sha256, untar, UPDATING } from "./python-files.js";
 
 // Written by build.py: {"paths": {"pyodide": "../vendor/pyodide-<hash>/", ...}, "bundles": [[path,
 // sha256, where it unpacks, what it is], ...] (the standard library, numpy + Pillow, digitpad),
@@ -35,96 +36,6 @@ const post = (msg) => self.postMessage(msg);
 const mark = (name) => performance.mark(name);
 const now = () => performance.timeOrigin + performance.now();   // comparable across threads
 const progress = (phase, fraction, label) => post({ type: "progress", phase, fraction, label });
-
-class BootError extends Error {
-  constructor(phase, message) { super(message); this.phase = phase; }
-}
-
-async function sha256(bytes) {
-  const d = await crypto.subtle.digest("SHA-256", bytes);
-  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-// A bundle whose hash does not match (a copy cut short by an upload, a cache that kept a broken
-// one) is fetched once more past every cache before it is reported.
-async function fetchBundle([path, want, , label]) {
-  const failed = `${label} could not be loaded: ${path}`;
-  for (const cache of ["default", "reload"]) {
-    let r;
-    try { r = await fetch(new URL(path, base), { cache }); } catch (e) {
-      throw new BootError("packages", `${failed} could not be downloaded${offline()} (${e.message}).`);
-    }
-    if (!r.ok) throw new BootError("packages", `${failed} is missing on the server (HTTP ${r.status}).${UPDATING}`);
-    const bytes = new Uint8Array(await r.arrayBuffer());
-    if ((await sha256(bytes)) === want) return bytes;
-  }
-  throw new BootError("packages", `${failed} is corrupt (its sha256 does not match this build, even fetched afresh).${UPDATING}`);
-}
-
-const UPDATING = " If the site is being updated, try again in a minute.";
-const offline = () => (navigator.onLine === false ? " while offline" : "");
-
-async function compileLib([path, rel]) {
-  let r;
-  try { r = await fetch(new URL(path, base)); } catch (e) {
-    throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded: ${path} could not be downloaded${offline()} (${e.message}).`);
-  }
-  if (!r.ok) throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded: ${path} is missing on the server (HTTP ${r.status}).${UPDATING}`);
-  try {
-    return { rel, module: await WebAssembly.compileStreaming(r) };
-  } catch (e) {
-    throw new BootError("packages", `numpy/Pillow/digitpad could not be loaded: ${path} could not be compiled (${e.message}).`);
-  }
-}
-
-// Instantiate each compiled extension module the way Pyodide's loadDynlib does (local symbols,
-// never unloaded) and leave it where Emscripten's dlopen looks first, so Python's import finds
-// it loaded. The files themselves exist in site-packages (written empty) for the import finder.
-function preloadLibs(py, site, libs) {
-  const M = py._module;
-  for (const { rel, module } of libs) {
-    const path = `${site}/${rel}`;
-    M.preloadedWasm[path] = M.loadWebAssemblyModule(module, { loadAsync: false, nodelete: true, allowUndefined: true, global: false }, path, {});
-  }
-}
-
-// A tar.gz (USTAR, as buildtools/pyodide_site.py writes it) into Pyodide's file system.
-async function untar(gz, FS, dest) {
-  const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream("gzip"));
-  const buf = new Uint8Array(await new Response(stream).arrayBuffer());
-  const text = (b) => { const i = b.indexOf(0); return new TextDecoder().decode(i < 0 ? b : b.subarray(0, i)); };
-  for (let off = 0; off + 512 <= buf.length;) {
-    const h = buf.subarray(off, off + 512);
-    if (h[0] === 0) break;
-    const prefix = text(h.subarray(345, 500)), name = text(h.subarray(0, 100));
-    const size = parseInt(text(h.subarray(124, 136)).trim() || "0", 8);
-    const path = `${dest}/${prefix ? prefix + "/" : ""}${name}`.replace(/\/$/, "");
-    off += 512;
-    if (h[156] === 0x35) FS.mkdirTree(path);                        // '5': a directory
-    else FS.writeFile(path, buf.subarray(off, off + size));
-    off += Math.ceil(size / 512) * 512;
-  }
-}
-
-// Pyodide never settles its promise when its .wasm is missing, so look for its files if it has
-// not started after a few seconds (a normal start sends no extra request). Offline the service
-// worker has them, and a network error is not a 404.
-async function missingFiles(files, settled) {
-  await new Promise((resolve) => setTimeout(resolve, 3000));
-  if (settled()) return new Promise(() => {});
-  const missing = [];
-  await Promise.all(files.map(async (f) => {
-    const url = new URL(f, base);
-    try {   // a 404 the browser keeps (a host's max-age covers errors too), or one the server sends now
-      const cached = await fetch(url, { cache: "only-if-cached", mode: "same-origin" }).catch(() => null);
-      if (cached && cached.body) cached.body.cancel();
-      const r = cached && cached.status === 404 ? cached : await fetch(url, { method: "HEAD", cache: "no-store" });
-      if (r.status === 404) missing.push(f);
-    } catch { /* offline */ }
-  }));
-  if (missing.length) throw new BootError("runtime", `Python (Pyodide) could not start: ${missing.join(", ")} missing on the server (HTTP 404).${UPDATING}`);
-  return new Promise(() => {});     // nothing missing: never settles, the race is loadPyodide's
-}
 
 async function loadPython() {
   mark("python:start");
@@ -201,12 +112,14 @@ async function boot(msg) {
   setTimeout(() => { if (!busy && !queue.length && !dead) try { browser.rehearse(app); } catch { /* only a rehearsal */ } }, 0);
 }
 
-function runModel(batch) {
+// features: whether the outputs should carry the features too (personal heads on, or a fit):
+// otherwise 4 KB an image that nobody reads (a heat map's batch is hundreds of images).
+function runModel(batch, features = false) {
   return new Promise((resolve) => {
     const id = nextRun++;
     waiting.set(id, resolve);
     const data = batch instanceof Float32Array ? batch : Float32Array.from(batch);
-    model.postMessage({ type: "run", id, batch: data, n: data.length / 784 }, [data.buffer]);
+    model.postMessage({ type: "run", id, batch: data, n: data.length / 784, features }, [data.buffer]);
   });
 }
 
@@ -241,7 +154,8 @@ function joinOutputs(outs) {
     for (const a of arrays) { all.set(a, at); at += a.length; }
     return all;
   };
-  return { digits: join(outs.map((o) => o.digits)), digitOrNot: outs[0].digitOrNot ? join(outs.map((o) => o.digitOrNot)) : null };
+  const all = (k) => (outs[0][k] ? join(outs.map((o) => o[k])) : null);
+  return { digits: all("digits"), digitOrNot: all("digitOrNot"), h: all("h"), g: all("g") };
 }
 
 // One action: Python does it and hands out a batch, the model worker runs the batch, Python
@@ -251,6 +165,12 @@ async function act(msg, next) {
   let reply;
   // Where the time goes (build.py bench): clock readings on the one clock all threads share.
   const timing = { python_in: now() };
+  if (msg.action === "personal_fit") {
+    try { msg.payload = { ...msg.payload, records: await personalRecords() }; } catch (e) {
+      post({ type: "result", id: msg.id, result: { error: String(e.message || e), timing } });
+      return;
+    }
+  }
   try {
     let batch = app.begin(msg.action, msg.payload || {});
     timing.batch_out = now();
@@ -260,8 +180,9 @@ async function act(msg, next) {
     }
     if (batch) {
       // a batch in chunks: the model worker runs each while Python prepares the next
-      const runs = [runModel(batch)];
-      for (let more = app.next_chunk(); more; more = app.next_chunk()) runs.push(runModel(more));
+      const features = app.wants_features();
+      const runs = [runModel(batch, features)];
+      for (let more = app.next_chunk(); more; more = app.next_chunk()) runs.push(runModel(more, features));
       const outs = await Promise.all(runs);
       timing.outputs_in = now();
       if (outs.every((o) => o.model_in)) {
@@ -271,7 +192,7 @@ async function act(msg, next) {
       }
       out = joinOutputs(outs);
     }
-    reply = JSON.parse(out && !out.error ? app.end(out.digits, out.digitOrNot) : app.end());
+    reply = JSON.parse(out && !out.error ? app.end(out.digits, out.digitOrNot, out.h, out.g) : app.end());
     if (out && out.error) reply.error = out.error;
   } catch (e) {
     reply = failed(e);
@@ -279,6 +200,31 @@ async function act(msg, next) {
   timing.python_out = now();
   reply.timing = timing;
   post({ type: "result", id: msg.id, result: reply });
+}
+
+// Personal heads learn from every stored sample; what they need besides the graph (personal.bin,
+// 150 KB) is fetched the first time, checked against models.json, and handed to Python.
+let personalLoaded = null;
+async function personalRecords() {
+  if (!personalLoaded) {
+    personalLoaded = (async () => {
+      const m = await meta;
+      const entry = m.personal;
+      if (!entry) throw new Error("this build ships no personal.bin: the shipped answers stay");
+      const url = new URL(BOOT.paths.models + entry.file, base);
+      let bytes;
+      try { bytes = new Uint8Array(await (await fetch(url)).arrayBuffer()); } catch (e) {
+        throw new Error(`models/${entry.file} could not be downloaded${offline()}: the shipped answers stay`);
+      }
+      if ((await sha256(bytes)) !== entry.sha256) throw new Error(`models/${entry.file} is damaged: the shipped answers stay`);
+      const r = python("personal_load", { blob: bytes, layout: entry });
+      if (r.error) throw new Error(r.error);
+    })();
+    personalLoaded.catch(() => { personalLoaded = null; });   // a later teach tries again
+  }
+  await personalLoaded;
+  if (!store) { store = openStore(); store.catch(() => {}); }
+  return (await store).samples();
 }
 
 // The Collect panel: Python makes, checks and de-duplicates samples; store.js keeps them.

@@ -1,7 +1,7 @@
 """The only module that touches the browser (``js``/``pyodide``): FFI conversions, nothing else.
 
 The worker's JavaScript calls, for every action, ``begin(action, payload)`` and, after running the
-networks on the batch it returned (if any), ``end(digits, digit_or_not)``. Both are plain synchronous
+networks on the batch it returned (if any), ``end(digits, digit_or_not, digit_features, dnn_features)``. Both are plain synchronous
 calls: no Python event loop runs between them. Data crosses as typed arrays (points in, the batch
 out, probabilities in) and one JSON string out; images and stroke points inside it are base64 of
 their raw bytes, which both sides encode and decode in C.
@@ -14,6 +14,7 @@ import json
 import numpy as np
 from pyodide.ffi import to_js
 
+from . import teach
 from .actions import handle
 from .controller import Controller, Step
 from .strokes import Stroke
@@ -45,15 +46,24 @@ class App:
         self.step = handle(self.controller, str(action), p, progress)
         return None if self.step.batch is None else to_js(np.ascontiguousarray(self.step.batch).ravel())
 
+    def wants_features(self) -> bool:
+        """Whether the networks' features are needed for the action begun last."""
+        return self.step is not None and (self.step.features or self.controller.personal.active)
+
     def next_chunk(self):
         """The next chunk of the action's batch (a Float32Array), or None when there is no more."""
         b = self.step.next_chunk() if self.step is not None else None
         return None if b is None else to_js(np.ascontiguousarray(b).ravel())
 
-    def end(self, digits=None, digit_or_not=None) -> str:
-        """The reply for the action begun last, as JSON, given the networks' outputs."""
+    def end(self, digits=None, digit_or_not=None, h=None, g=None) -> str:
+        """The reply for the action begun last, as JSON, given the networks' outputs (and the
+        features feeding their last layers): through the person's heads, unless the action
+        learns from the shipped outputs themselves."""
         step, self.step = self.step, None
-        return json.dumps(step.complete(_array(digits), _array(digit_or_not)), default=_wire, separators=(",", ":"))
+        d, dn, h, g = _array(digits), _array(digit_or_not), _array(h), _array(g)
+        if not step.features:
+            d, dn = self.controller.personal.adjust(d, dn, h, g)
+        return json.dumps(step.complete(d, dn, h, g), default=_wire, separators=(",", ":"))
 
 
 def compiled_from_source() -> list[str]:
@@ -104,6 +114,7 @@ def rehearse(app: App) -> int:
         reply = step.complete(np.full((n, 10), 0.1, np.float32), np.full((n, 2), 0.5, np.float32))
         json.dumps(reply, default=_wire, separators=(",", ":"))
         images += n
+    teach.rehearse()
     return images
 
 

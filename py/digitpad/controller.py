@@ -21,6 +21,7 @@ from .strokes import (DEFAULT_PEN_WIDTH, MAX_STROKES, MAX_TOTAL_POINTS, PAD, Dra
 from . import explain
 from .reading import Reader
 from .segment import Params
+from .teach import Personal
 from .views import Thresholds, check_probabilities, empty_view, sweep_view
 
 MOVE_STEP = PAD / 28        # one MNIST pixel with normalization off
@@ -43,8 +44,9 @@ class Step:
     """
     reply: dict
     batch: np.ndarray | None = None                 # float32 [n, 1, 28, 28]
-    finish: Callable[[np.ndarray, np.ndarray | None], dict] | None = None
+    finish: Callable[..., dict] | None = None
     more: Iterator[np.ndarray] | None = None
+    features: bool = False                          # finish takes the features too, and the shipped outputs
 
     def next_chunk(self) -> np.ndarray | None:
         return next(self.more, None) if self.more is not None else None
@@ -57,21 +59,20 @@ class Step:
                 yield b
 
     def run(self, nets) -> dict:
-        """The reply, running `nets(batch) -> (digits, digit_or_not)` on every chunk (the page's
-        worker does the same in JavaScript; tests and training call this)."""
+        """The reply, running `nets(batch) -> (digits, digit_or_not[, digit_features, dnn_features])`
+        on every chunk (the page's worker does the same in JavaScript; tests and training call this)."""
         if self.batch is None:
             return self.complete()
-        outs = [nets(b) for b in self.batches()]
-        digits = np.concatenate([np.asarray(o[0]) for o in outs])
-        digit_or_not = None if outs[0][1] is None else np.concatenate([np.asarray(o[1]) for o in outs])
-        return self.complete(digits, digit_or_not)
+        outs = [list(nets(b)) + [None, None] for b in self.batches()]
+        joined = [None if outs[0][i] is None else np.concatenate([np.asarray(o[i]) for o in outs]) for i in range(4)]
+        return self.complete(*joined)
 
-    def complete(self, digits=None, digit_or_not=None) -> dict:
+    def complete(self, digits=None, digit_or_not=None, h=None, g=None) -> dict:
         """The reply, with the view when the networks' outputs are given (None: they failed)."""
         out = dict(self.reply)
         if self.finish is not None and digits is not None:
             try:
-                out.update(self.finish(digits, digit_or_not))
+                out.update(self.finish(digits, digit_or_not, h, g) if self.features else self.finish(digits, digit_or_not))
             except UserError as e:        # a model that breaks its contract: say so, keep the drawing
                 out["error"] = str(e)
         return out
@@ -100,12 +101,17 @@ class Controller:
     settings: Settings = field(default_factory=Settings)
     drawing: Drawing = field(default_factory=Drawing)
     history: list[Drawing] = field(default_factory=list)
+    personal: Personal = field(default_factory=Personal)
     _run: str | None = None       # the transform repeated last: a run of them is one undo step
 
     @classmethod
     def from_models_json(cls, doc: dict) -> "Controller":
         """The thresholds and the segmentation rules that training fitted and recorded."""
-        return cls(Thresholds.from_models_json(doc), Params.from_models_json(doc))
+        graph = doc.get("models", {}).get("combined", doc.get("models", {}).get("digits", {}))
+        widths = {head: out["shape"][1] for head, out in (("digits", graph.get("outputs", {}).get("digit_features")),
+                                                          ("digit_or_not", graph.get("outputs", {}).get("dnn_features"))) if out}
+        personal = Personal(float(graph.get("temperature", 1.0)), widths)
+        return cls(Thresholds.from_models_json(doc), Params.from_models_json(doc), personal=personal)
 
     # ---- drawing -------------------------------------------------------------------------
     def _commit(self, new: Drawing, strokes: bool = True, run: str | None = None) -> dict:

@@ -1,0 +1,85 @@
+// Teaching the page: a wrong answer is fixed in one action. The drawing is stored as a sample
+// (the Collect panel's store), the personal heads are fitted at once on every stored sample, in
+// Python (digitpad.teach), and the drawing is read again. Keys: 0-9 teach a digit, X "not a digit".
+// The heads are refitted from the samples when the page starts, so a reload keeps what was taught.
+const $ = (id) => document.getElementById(id);
+const root = document.documentElement;
+const SETTING = "digitpad.personal";
+
+export function setupTeach({ call, store, apply, isReady, isEmpty, note }) {
+  const remember = (on) => { try { localStorage.setItem(SETTING, on ? "on" : "off"); } catch { /* storage off */ } };
+
+  function show(p) {
+    $("personal").checked = !!p.on;
+    root.dataset.personal = p.on ? "on" : "off";
+    root.dataset.personalSamples = String(p.samples || 0);
+    const read = (h, name) => (h && h.read ? `${name} ${h.personal} of ${h.read} (shipped ${h.shipped})` : null);
+    const held = [read(p.digits, "digits"), read(p.digit_or_not, "digit or not")].filter(Boolean).join("; ");
+    $("personal-stats").textContent = !p.samples ? "Nothing taught yet." : `Learned from ${p.samples} samples` +
+      (p.used < p.samples ? ` (${p.used} of them: at most 200 per label)` : "") +
+      (held ? `. Read right by heads fitted without each: ${held}.` : p.digits ? ". Teach one more to see how well it reads them held out." : ".");
+    if (p.fit_ms !== undefined) root.dataset.fitMs = String(p.fit_ms);
+  }
+
+  async function learn() {
+    const r = await call("personal_fit", { on: true });
+    if (r.error) { note(`${r.error.replace(/\.$/, "")}. The page keeps the shipped answers.`); return false; }
+    show(r.personal);
+    remember(true);
+    root.dataset.fits = String(Number(root.dataset.fits || 0) + 1);
+    return true;
+  }
+
+  async function heldOut() {       // after the answer: it costs five more fits
+    const r = await call("personal_set", { held_out: true });
+    if (!r.error) show(r.personal);
+  }
+
+  async function reread() { if (!isEmpty()) apply(await call("predict")); }
+
+  async function teach(label) {
+    if (!isReady()) { note("Still loading: teach once the page is ready."); return; }
+    if (isEmpty()) { note("Draw the symbol first, then say what it is."); return; }
+    const r = await store(label);
+    if (r.error) { note(r.error); return; }
+    if (await learn()) {
+      await reread();
+      note(`Learned: that is ${label === "not-digit" ? "not a digit" : `a ${label}`}.`);
+      heldOut();
+    }
+  }
+
+  for (const label of [..."0123456789", "not-digit"]) {
+    const b = $(`fix-${label === "not-digit" ? "not" : label}`);
+    b.onclick = () => teach(label);
+  }
+  $("personal").onchange = async (e) => {
+    if (e.target.checked) { if (await learn()) heldOut(); else e.target.checked = false; } else {
+      show((await call("personal_set", { on: false })).personal);
+      remember(false);
+    }
+    await reread();
+  };
+  $("personal-reset").onclick = async () => {
+    show((await call("personal_set", { reset: true })).personal);
+    remember(false);
+    await reread();
+    note("Forgot what it learned: the shipped answers are back, and your samples are kept.");
+  };
+
+  return {
+    teach,
+    async learned() { if (await learn()) { await reread(); heldOut(); } },   // a sample stored by the Collect panel
+    key(e) {                      // 0-9 and X, outside text fields (app.js checks that)
+      const k = e.key.toLowerCase();
+      if (/^[0-9]$/.test(k)) { teach(k); return true; }
+      if (k === "x") { teach("not-digit"); return true; }
+      return false;
+    },
+    async ready() {               // what was taught before, learned again from the stored samples
+      let on = false;
+      try { on = localStorage.getItem(SETTING) === "on"; } catch { /* storage off */ }
+      if (on && (await learn())) { await reread(); heldOut(); }
+    },
+  };
+}
