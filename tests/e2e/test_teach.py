@@ -91,3 +91,31 @@ def test_a_damaged_personal_file_says_so_and_keeps_the_shipped_answers(make_app,
     assert "personal.bin is damaged" in app.page.text_content("#message")
     assert app.digit() == "7"
     assert app.page.text_content("#collect-counts").startswith("1 stored")     # the sample is kept
+
+
+def test_what_was_taught_works_offline_and_travels_in_an_export(make_app, server, tmp_path):
+    app = make_app(server.origin, service_workers="allow").open(server.url)
+    app.page.wait_for_selector("html[data-offline-ready='true']", state="attached", timeout=90_000)
+    redraw(app, one())
+    teach(app, "#fix-1")                         # personal.bin passes through the service worker
+    app.page.wait_for_selector("#personal-stats:has-text('Learned from 1 samples')")
+    app.page.context.set_offline(True)
+    app.page.reload()
+    app.wait_ready()
+    app.wait_attr("fits", "1")                   # refitted offline, from the stored sample
+    app.drawn = 0
+    redraw(app, one(4, 3))
+    assert app.digit() == "1"
+    with app.page.expect_download() as dl:
+        app.page.click("#collect-export")
+    path = tmp_path / "samples.json"
+    dl.value.save_as(path)
+    other = make_app(server.origin).open(server.url)   # another browser: import, then switch it on
+    other.page.set_input_files("#collect-import", str(path))
+    other.page.wait_for_selector("#collect-counts[data-total='1']", state="attached")
+    redraw(other, one(4, 3))
+    assert other.digit() == "7"
+    n = other.predictions
+    other.page.check("#personal")
+    other.wait_predictions(n + 1)
+    assert other.digit() == "1"
