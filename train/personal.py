@@ -220,7 +220,7 @@ def table(result: dict) -> str:
     rows.append(f"{len(result['writers'])} writers (held-out Hershey hands; MNIST test digits restyled: flags, crossbars, "
                 f"feet, slants, pens); shipped: MNIST test {pct(s['MNIST test accuracy, shipped'])}, non-digits rejected "
                 f"{pct(s['non-digits rejected, shipped'])}. Only 5 sevens taught: no class moves more than "
-                f"{-s['only 5 sevens taught: worst class change on MNIST test, points']:.2f} points. "
+                f"{abs(min(0.0, s['only 5 sevens taught: worst class change on MNIST test, points'])):.2f} points. "
                 f"[{cfg['out']}]({cfg['out']}), [docs/models.md](docs/models.md#personal-heads).")
     return "\n".join(rows)
 
