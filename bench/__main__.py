@@ -22,18 +22,20 @@ from playwright.sync_api import sync_playwright
 
 from buildtools.browser import CHROMIUM, Server
 
-from . import measure, phone, report
+from . import measure, phone, photos, report
 from .sites import build_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from drawings import SEVEN, SIX  # noqa: E402  (the tests' drawings: one definition)
 # dense_digits: Playwright waits a frame for each mouse move, so a dense digit takes seconds to draw
-FULL = {"visits": 5, "returns": 3, "digits": 40, "dense_digits": 6, "clicks": 30, "sweeps": 5, "phone_visits": 3}
+FULL = {"visits": 5, "returns": 3, "digits": 40, "dense_digits": 6, "clicks": 30, "sweeps": 5, "phone_visits": 3,
+        "photos": 7}
 # pad units between points: about 3 px on a 400-px pad, what the coalesced events of a 500-1000 Hz mouse
 # or a pen give at a writing pace; a 60-120 Hz touch screen reports points 2-5 times further apart
 DENSE_STEP = 2.0
-QUICK = {"visits": 2, "returns": 1, "digits": 6, "dense_digits": 1, "clicks": 5, "sweeps": 2, "phone_visits": 1}
+QUICK = {"visits": 2, "returns": 1, "digits": 6, "dense_digits": 1, "clicks": 5, "sweeps": 2, "phone_visits": 1,
+         "photos": 1}
 
 
 def traced_test_digits(n: int) -> list[list[list[tuple[float, float]]]]:
@@ -127,6 +129,8 @@ def run(plan: dict, dist: Path, log=print) -> dict:
         raw["digitpad"]["sweep_ms"] = measure.sweeps(digitpad, plan["sweeps"])
         bench_phases["heat maps"] = measure.since_shown(digitpad)
         raw["digitpad"]["explain_ms"] = measure.explains(digitpad, plan["clicks"])
+        bench_phases["photos"] = measure.since_shown(digitpad)
+        raw["digitpad"]["photos"] = photos.measure(digitpad, plan.get("photos", 1))
         raw["digitpad"]["longest_task_ms"], raw["digitpad"]["longest_startup_task_ms"] = measure.longest_task(digitpad)
         raw["digitpad"]["long_tasks"] = measure.long_tasks(digitpad)
         raw["digitpad"]["bench_phases"] = bench_phases
@@ -167,7 +171,7 @@ def summarize(raw: dict) -> dict:
         out.update({f"first_visit_{k}_bytes": v for k, v in ph["total"][site].items()})
     ratios = {k: round(d[k] / ref[k], 2) for k in report.ROWS if ref.get(k) and k in d}
     return {"digitpad": d, "reference": ref, "ratio": ratios, "files": raw["phone"]["files"], "link": raw["phone"]["link"],
-            "startup": report.breakdown(raw["digitpad"]["marks"]),
+            "startup": report.breakdown(raw["digitpad"]["marks"]), "photos": raw["digitpad"].get("photos"),
             "stroke_phases": {site: report.stroke_breakdown(raw[site]["stroke_phases"]) for site in ("digitpad", "reference")}}
 
 
@@ -192,6 +196,7 @@ def main() -> None:
     out.write_text(json.dumps(results, indent=1) + "\n")
     print(report.table(results))
     print(report.stroke_table(results))
+    print(photos.table(results["photos"]))
     if not args.quick and args.out is None:
         bytes_before = ROOT / "reports" / "bytes-before.json"
         report.write_readme(results, json.loads(args.before.read_text()) if args.before.exists() else None,

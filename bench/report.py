@@ -177,4 +177,7 @@ def write_readme(r: dict, before: dict | None = None, bytes_before: dict | None 
         sections["strokephases"] = stroke_table(r)
     if before:
         sections["before"] = before_table(before, r)
+    if r.get("photos"):
+        from .photos import table as photo_table
+        sections["photobench"] = photo_table(r["photos"])
     replace_sections(sections)

@@ -55,6 +55,16 @@ TRIM = {
                         "_typing", "_util", "_version", "_deprecate", "ImageFile", "ImagePalette", "ImageFilter",
                         "ImageOps", "ImageChops", "ImagePath"]},
 }
+# Fetched the first time a person opens a photo (app/photo.tar.gz, unpacked into /lib/python3.12),
+# never on a first visit: digitpad.photo, Pillow's file plugins and what they import that the page
+# otherwise never does (EXIF parsing: TiffImagePlugin -> fractions -> decimal), and the WebP codec.
+PHOTO = {
+    "stdlib": ["fractions.py", "decimal.py"],
+    "PIL": ["JpegImagePlugin.py", "JpegPresets.py", "MpoImagePlugin.py", "PngImagePlugin.py", "WebPImagePlugin.py",
+            "TiffImagePlugin.py", "ImageSequence.py", "GimpGradientFile.py", "GimpPaletteFile.py", "PaletteFile.py"],
+    "extensions": ["_webp"],
+    "package": "digitpad/photo",      # excluded from site-app, shipped here
+}
 # Every module is compiled as `python -OO` would (no docstrings, no asserts): a third fewer bytes.
 # The page's Python runs with PYTHONOPTIMIZE=2 (python-worker.js), so numpy skips its C docstrings
 # and digitpad's .opt-2.pyc are the ones it looks for; digitpad has no assert and reads no docstring.
@@ -143,6 +153,27 @@ def write_targz(src: Path, dest: Path) -> None:
         gz.write(buf.getvalue())
 
 
+def _photo_vendor(stage: Path, stdlib_src: Path, wheels: dict[str, Path]) -> dict:
+    """Stage what photos need from the standard library and Pillow's wheel, laid out as under
+    /lib/python3.12; returns its compile job."""
+    with zipfile.ZipFile(stdlib_src) as z:
+        for name in PHOTO["stdlib"]:
+            (stage / name).parent.mkdir(parents=True, exist_ok=True)
+            (stage / name).write_bytes(z.read(name))
+    pillow = next(w for n, w in wheels.items() if "pillow" in n.lower())
+    with zipfile.ZipFile(pillow) as z:
+        for info in z.infolist():
+            name = info.filename
+            if not name.startswith("PIL/"):
+                continue
+            base = name.split("/")[-1]
+            if base in PHOTO["PIL"] or (base.endswith(".so") and base.split(".")[0] in PHOTO["extensions"]):
+                dest = stage / "site-packages" / name
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(z.read(info))
+    return {"root": str(stage), "mode": "sourceless", "prefix": STDLIB, "optimize": OPTIMIZE}
+
+
 def _cache() -> Path:
     d = vendor.cache_dir() / "pyc"
     d.mkdir(parents=True, exist_ok=True)
@@ -191,8 +222,15 @@ def build(out: Path, wheels: dict[str, Path], log=print, digitpad: Path = ROOT /
             jobs.append({"root": str(tmp / "vendor"), "mode": "sourceless", "prefix": SITE, "optimize": OPTIMIZE})
         app = tmp / "app"
         shutil.copytree(digitpad, app / "digitpad",
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "photo"))
         jobs.append({"root": str(app), "mode": "cached", "prefix": SITE, "optimize": OPTIMIZE})
+        photo_app = tmp / "photo-app"
+        shutil.copytree(digitpad / "photo", photo_app / PHOTO["package"],
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        jobs.append({"root": str(photo_app), "mode": "cached", "prefix": SITE, "optimize": OPTIMIZE})
+        cached_photo = _cache() / f"photo-vendor-{_key(vendor_key, stdlib_key, json.dumps(PHOTO, sort_keys=True))}.tar"
+        if not cached_photo.exists():
+            jobs.append(_photo_vendor(tmp / "photo-vendor", stdlib_src, wheels))
         compile_trees(jobs, log)
         if (tmp / "stdlib").exists():
             write_targz(tmp / "stdlib", cached_stdlib)
@@ -207,6 +245,14 @@ def build(out: Path, wheels: dict[str, Path], log=print, digitpad: Path = ROOT /
             write_targz(tmp / "vendor", cached_vendor)
             cached_trim.write_text(json.dumps(trimmed, indent=1) + "\n")
         write_targz(app, out / "site-app.tar.gz")
+        if not cached_photo.exists():
+            with tarfile.open(cached_photo, "w", format=tarfile.USTAR_FORMAT) as tar:
+                tar.add(tmp / "photo-vendor", arcname=".")
+        photo = tmp / "photo"
+        with tarfile.open(cached_photo) as tar:
+            tar.extractall(photo, filter="data")
+        shutil.copytree(photo_app, photo / "site-packages", dirs_exist_ok=True)
+        write_targz(photo, out / "photo.tar.gz")
     shutil.copy2(cached_stdlib, out / "stdlib.tar.gz")
     zipfile.ZipFile(out / "python_stdlib.zip", "w").close()
     shutil.copy2(cached_vendor, out / "site-vendor.tar.gz")
@@ -220,4 +266,5 @@ def build(out: Path, wheels: dict[str, Path], log=print, digitpad: Path = ROOT /
     log(f"python: stdlib and packages precompiled; {sum(map(len, trimmed.values()))} unused files "
         f"trimmed from {', '.join(trimmed)} (listed in vendor/pyodide/trimmed.json)")
     return {"bundles": [f"vendor/pyodide/{n}" for n in ("stdlib.tar.gz", "site-vendor.tar.gz", "site-app.tar.gz")],
+            "photo": "vendor/pyodide/photo.tar.gz",
             "libs": [[f"vendor/pyodide/lib/{rel}.wasm", rel] for rel in libs], "trimmed": trimmed}

@@ -34,6 +34,8 @@ HASH = 10                                  # hex digits of a folder's content ha
 ROOT_FILES = ("index.html", "sw.js", "manifest.webmanifest", "icons")   # stay at the top
 # Cached by the service worker when first used, not precached: the WebGL path never needs them.
 RUNTIME_ONLY = ("vendor/ort/ort-wasm-simd-threaded.wasm", "vendor/ort/ort-wasm-simd-threaded.mjs")
+# Fetched the first time a photo is opened, then kept offline: photo reading's page code and Python.
+PHOTO_FILES = ("photo.js", "photo.tar.gz")
 ADDRESSED = re.compile(rf"-[0-9a-f]{{{HASH}}}(?=/)")
 # Served gzipped and unpacked by the page (DecompressionStream): hosts send .onnx as it is, and
 # the page's int8 network is 10% smaller in gzip. The float32 fallbacks barely compress.
@@ -60,6 +62,7 @@ def build(dist: Path = ROOT / "dist", log=print, web: Path = ROOT / "web", py: P
         shutil.copy2(ROOT / "node_modules/pyodide" / f, pyo / f)
     bundles = pyodide_site.build(pyo, wheels, log, py / "digitpad")
     (pyo / "site-app.tar.gz").rename(tmp / "app/site-app.tar.gz")    # changes with every app change
+    (pyo / "photo.tar.gz").rename(tmp / "app/photo.tar.gz")          # fetched when a photo is first opened
     (pyo / "pyodide-lock.json").write_text(json.dumps(vendor.page_lock(), indent=1))
     ort = tmp / "vendor/ort"
     ort.mkdir(parents=True)
@@ -87,7 +90,8 @@ def build(dist: Path = ROOT / "dist", log=print, web: Path = ROOT / "web", py: P
                     for name, dest, label in (("stdlib.tar.gz", pyodide_site.STDLIB, "Python's standard library"),
                                               ("site-vendor.tar.gz", pyodide_site.SITE, "numpy/Pillow"))]
                    + [["site-app.tar.gz", vendor.sha256(tmp / "app/site-app.tar.gz"), pyodide_site.SITE, "digitpad"]],
-        "libs": [[paths["pyodide"] + b.removeprefix("vendor/pyodide/"), rel] for b, rel in bundles["libs"]]})
+        "libs": [[paths["pyodide"] + b.removeprefix("vendor/pyodide/"), rel] for b, rel in bundles["libs"]],
+        "photo": ["photo.tar.gz", vendor.sha256(tmp / "app/photo.tar.gz"), pyodide_site.STDLIB, "the photo reader"]})
     bake(tmp / "app/model-worker.js", "__PATHS__", {**paths, "gzipped": gzipped})
     dirs["app"] = address(tmp, "app")
     version = vendor.digitpad_version(py)
@@ -95,7 +99,7 @@ def build(dist: Path = ROOT / "dist", log=print, web: Path = ROOT / "web", py: P
     fallback = [f"{dirs['models']}/{doc['models'][k]['file']}" for k in ("digits", "digit_or_not")
                 if "combined" in doc["models"] and k in doc["models"]]
     runtime = [f"{dirs['ort']}/{Path(p).name}" for p in RUNTIME_ONLY] + fallback + \
-        ([f"{dirs['models']}/{personal}"] if personal else [])
+        ([f"{dirs['models']}/{personal}"] if personal else []) + [f"{dirs['app']}/{f}" for f in PHOTO_FILES]
     build_id = tree_hash(tmp)[:12]     # index.html and sw.js are still templates: no cycle
     write_index(tmp / "index.html", dirs["app"], build_id, version)
     info = write_precache(tmp, build_id, version, dirs, runtime)

@@ -1,4 +1,4 @@
-"""python -m train {fetch-mnist, digits, digit-or-not, combine, numbers, all, readme, evaluate, sweep}.
+"""python -m train {fetch-mnist, digits, digit-or-not, combine, numbers, all, readme, evaluate, sweep, photos}.
 
 One straight line: digits -> digit-or-not -> combine -> numbers. Each step reads what the one
 before wrote (models/*.onnx and models.json, which records every step's config), never the other
@@ -12,7 +12,8 @@ import json
 import sys
 
 from . import ROOT  # noqa: F401  (puts py/ on sys.path)
-from .config import DigitOrNotConfig, DigitsConfig, NumbersConfig, PersonalConfig, add_arguments, from_args, resolve
+from .config import (DigitOrNotConfig, DigitsConfig, NumbersConfig, PersonalConfig, PhotosConfig, add_arguments,
+                     from_args, resolve)
 from .data import DataError
 
 
@@ -78,6 +79,11 @@ def cmd_personal(args) -> None:
     print(f"wrote {cfg.out} and the README's table")
 
 
+def cmd_photos(args) -> None:
+    from .photos import run_photos
+    run_photos(from_args(PhotosConfig, args))
+
+
 def cmd_evaluate(args) -> None:
     from .digits import evaluate_shipped
     print(json.dumps(evaluate_shipped(args.data_dir, resolve(args.models_dir), resolve(args.reports_dir)), indent=2))
@@ -95,7 +101,8 @@ def main(argv=None) -> int:
             ("digits", DigitsConfig, cmd_digits, "train, calibrate, export and evaluate models/digits.onnx"),
             ("digit-or-not", DigitOrNotConfig, cmd_digit_or_not, "train and export models/digit_or_not.onnx"),
             ("numbers", NumbersConfig, cmd_numbers, "fit and measure how rows of digits are split into symbols"),
-            ("personal", PersonalConfig, cmd_personal, "measure personal heads on writers the project builds")):
+            ("personal", PersonalConfig, cmd_personal, "measure personal heads on writers the project builds"),
+            ("photos", PhotosConfig, cmd_photos, "read photos of numbers made from MNIST training digits")):
         s = sub.add_parser(name, help=text)
         add_arguments(s, cls)
         s.set_defaults(func=func)

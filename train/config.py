@@ -106,6 +106,20 @@ class PersonalConfig:
     out: str = "reports/personal.json"
 
 
+@dataclass(frozen=True)
+class PhotosConfig:
+    """`python -m train photos`: photos of numbers made from MNIST training digits, read by the page's code."""
+    data_dir: str = ""
+    models_dir: str = "models"
+    reports_dir: str = "reports"
+    seed: int = 27
+    single: int = 480           # one-line photos: 4 papers x 3 inks, 1-6 digits
+    multi: int = 120            # photos of 2-3 lines
+    phone: float = 0.2          # share at phone size (4032x3024); the rest are 2 MP scans
+    pictures: int = 6           # photos drawn with their boxes in reports/photos.png
+    write_readme: bool = True
+
+
 def add_arguments(parser: argparse.ArgumentParser, cls) -> None:
     for f in fields(cls):
         flag = "--" + f.name.replace("_", "-")

@@ -12,6 +12,7 @@ import { strokePhases, watchLongTasks } from "./timing.js";
 import { keptDrawing, registerServiceWorker } from "./sw-client.js";
 import { setupTeach } from "./teach.js";
 import { watchIntegrity } from "./integrity.js";
+import { dead, fatal } from "./failure.js";
 
 const $ = (id) => document.getElementById(id);
 const root = document.documentElement;
@@ -117,6 +118,16 @@ const pad = new Pad($("pad"), (stroke, t) => {
 });
 pad.onStart = () => { if ($("sweep").disabled) stopSweep(false); };   // a new stroke ends a sweep
 
+// Photos: the reader (photo.js, and Python's photo bundle) loads the first time one is opened
+let photos = null;
+function openPhoto(file) {
+  if (!file) return;
+  if (!ready) { note("Still loading: open the photo again once the page is ready."); return; }
+  photos ||= import("./photo.js").then((m) => m.setupPhoto({ call, apply, note, pad }));
+  photos.then((p) => p.open(file), (e) => note(`Photos cannot be read now: ${e.message}`));
+}
+const photoShown = () => root.dataset.mode === "photo";
+
 function setTool(tool) {
   pad.tool = tool;
   $("pen").setAttribute("aria-pressed", String(tool === "pen"));
@@ -213,6 +224,11 @@ function bind() {
       "remember it (its storage is full or blocked).";
   }
   document.addEventListener("keydown", onKey);
+  $("photo").onchange = (e) => { openPhoto(e.target.files[0]); e.target.value = ""; };
+  const fileOf = (list) => [...(list || [])].find((f) => f.kind === undefined || f.kind === "file");
+  document.addEventListener("dragover", (e) => { if (e.dataTransfer.types.includes("Files")) e.preventDefault(); });
+  document.addEventListener("drop", (e) => { const f = fileOf(e.dataTransfer.files); if (f) { e.preventDefault(); openPhoto(f); } });
+  document.addEventListener("paste", (e) => { const f = fileOf(e.clipboardData && e.clipboardData.files); if (f) { e.preventDefault(); openPhoto(f); } });
 }
 
 function onKey(e) {
@@ -228,6 +244,12 @@ function onKey(e) {
     "[": () => change("rotate", { degrees: -10 }), "]": () => change("rotate", { degrees: 10 }),
     n: normalizePad, p: () => setTool("pen"), e: () => setTool("eraser"),
   };
+  if (photoShown()) {                     // the pad is out of sight: only Enter and the teaching keys act
+    if (e.key === "Escape") $("photo-back").click();
+    else if (e.key === "Enter" && !onButton) act("predict");
+    else if (!e.ctrlKey && !e.metaKey && !e.altKey && teach.key(e)) e.preventDefault();
+    return;
+  }
   if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "z") { e.preventDefault(); change("undo"); return; }
   if (e.ctrlKey || e.metaKey || e.altKey) return;
   if (e.key === "Enter" && !onButton) { e.preventDefault(); act("predict", {}, e.timeStamp); return; }
@@ -283,33 +305,6 @@ async function maybeReady() {
   registerServiceWorker(started.model.files, () => pad.strokes).catch(() => {});
 }
 
-// Python failed for good after start-up: say so where the person looks, and offer a reload.
-function dead(message) {
-  const el = $("fatal");
-  el.hidden = false;
-  el.replaceChildren(`${message} Recognition has stopped; your drawing is still on the pad and your stored samples are kept. `);
-  const b = document.createElement("button");
-  b.type = "button"; b.id = "reload"; b.textContent = "Reload the page";
-  b.onclick = () => location.reload();
-  el.appendChild(b);
-  root.dataset.error = "python";
-  note("Recognition has stopped: reload the page.");
-}
-
-function fatal(message, phase) {
-  if (root.dataset.error) return;
-  const el = $("fatal");
-  el.hidden = false;
-  el.textContent = `digitpad could not start (${phase}): ${message.replace(/([^.!?])$/, "$1.")} Your drawing is kept on the pad. ` +
-    "If you host this page, see the README's troubleshooting section. ";
-  const b = document.createElement("button");
-  b.type = "button"; b.id = "reload"; b.textContent = "Try again";
-  b.onclick = () => dispatchEvent(new Event("digitpad:retry"));    // index.html: past cached errors, then reload
-  el.appendChild(b);
-  root.dataset.error = phase;
-  note("Recognition is unavailable.");
-}
-
 let padShownAt = Infinity;
 
 function markPadShown() {   // two frames after the pad exists: it has been painted
@@ -343,7 +338,7 @@ function start() {
   markPadShown();
   collect = setupCollect({ collect: collectCall, isReady: () => ready, onStored: (label) => teach.learned(label) });
   teach = setupTeach({ call, store: (label) => collect.store(label), apply, isReady: () => ready,
-    isEmpty: () => !pad.strokes.length, note });
+    isEmpty: () => !photoShown() && !pad.strokes.length, note });
   $("version").textContent = `digitpad ${root.dataset.version}, build ${root.dataset.build}`;
   const kept = keptDrawing();          // brought across an update's reload
   if (kept.length) { pad.setStrokes(kept); pending.push(...kept); }

@@ -165,6 +165,17 @@ async function act(msg, next) {
   let reply;
   // Where the time goes (build.py bench): clock readings on the one clock all threads share.
   const timing = { python_in: now() };
+  if (msg.action === "photo") {
+    try {
+      await loadPhotoReader();
+      const file = msg.payload && msg.payload.file;
+      if (file) msg.payload = { ...msg.payload, file: undefined, data: new Uint8Array(await file.arrayBuffer()) };
+      timing.photo_in = now();
+    } catch (e) {
+      post({ type: "result", id: msg.id, result: { error: String(e.message || e), timing } });
+      return;
+    }
+  }
   if (msg.action === "personal_fit") {
     try { msg.payload = { ...msg.payload, records: await personalRecords() }; } catch (e) {
       post({ type: "result", id: msg.id, result: { error: String(e.message || e), timing } });
@@ -200,6 +211,24 @@ async function act(msg, next) {
   timing.python_out = now();
   reply.timing = timing;
   post({ type: "result", id: msg.id, result: reply });
+}
+
+// The photo reader (digitpad.photo, Pillow's file plugins, the WebP codec) is fetched, checked by
+// sha256 and unpacked the first time a photo is opened; the service worker keeps it offline.
+let photoLoaded = null;
+function loadPhotoReader() {
+  if (!photoLoaded) {
+    photoLoaded = (async () => {
+      let bytes;
+      try { bytes = await fetchBundle(BOOT.photo); } catch (e) {
+        throw new Error(`Photos cannot be read now: ${String(e.message || e).replace(/^the photo reader could not be loaded: /, "")}`);
+      }
+      await untar(bytes, pyodide.FS, BOOT.photo[2]);
+      pyodide.pyimport("digitpad.browser").unpacked();       // new files in folders Python has listed
+    })();
+    photoLoaded.catch(() => { photoLoaded = null; });     // the next photo tries again
+  }
+  return photoLoaded;
 }
 
 // Personal heads learn from every stored sample; what they need besides the graph (personal.bin,

@@ -62,8 +62,23 @@ def _set(c: Controller, p: dict) -> Step:
 
 
 def _sample(c: Controller, p: dict) -> Step:
+    if c.photo_on:
+        return _photo_page().sample(c, _text(p, "label"))
     s = samples.make_sample(c.drawing, c.model_input(), _text(p, "label"))
     return Step({"sample": s, "key": samples.key(s)})
+
+
+def _photo_page():
+    """digitpad.photo travels in its own bundle, which the page unpacks when a photo is first opened."""
+    try:
+        from .photo import page
+    except ImportError as e:
+        raise ActionError(f"the photo reader is not loaded ({e})") from None
+    return page
+
+
+def _predict(c: Controller, p: dict) -> Step:
+    return _photo_page().read(c, {}) if c.photo_on else c.predict()
 
 
 def _import(c: Controller, p: dict, progress=None) -> Step:
@@ -134,7 +149,10 @@ ACTIONS = {
     "normalize": lambda c, p: c.then_predict(c.normalize_pad()),
     "set": _set,
     "state": lambda c, p: Step(c.state()),
-    "predict": lambda c, p: c.predict(),
+    "predict": _predict,
+    "photo": lambda c, p: _photo_page().read(c, p),
+    "photo_select": lambda c, p: _photo_page().select(c, p),
+    "photo_close": lambda c, p: _photo_page().close(c, p),
     "sweep": lambda c, p: c.sweep(),
     "explain": lambda c, p: c.explain(),
     "sample": _sample,

@@ -66,6 +66,16 @@ class App:
         return json.dumps(step.complete(d, dn, h, g), default=_wire, separators=(",", ":"))
 
 
+def unpacked() -> None:
+    """The page has unpacked new files (the photo bundle) under folders Python has already
+    listed: its path finders look again. (importlib.invalidate_caches would also reach for
+    importlib.metadata, which the page does not ship.)"""
+    import sys
+    for finder in list(sys.path_importer_cache.values()):
+        if hasattr(finder, "invalidate_caches"):
+            finder.invalidate_caches()
+
+
 def compiled_from_source() -> list[str]:
     """Modules this Python compiled from .py source instead of loading a .pyc (the build
     precompiles everything; tests/e2e/test_python_bundle.py checks this stays empty)."""

@@ -102,6 +102,8 @@ class Controller:
     drawing: Drawing = field(default_factory=Drawing)
     history: list[Drawing] = field(default_factory=list)
     personal: Personal = field(default_factory=Personal)
+    photo: object | None = None   # digitpad.photo.reader.Photo, once a photo is opened
+    photo_on: bool = False        # the photo is shown instead of the pad
     _run: str | None = None       # the transform repeated last: a run of them is one undo step
 
     @classmethod

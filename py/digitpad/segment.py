@@ -148,11 +148,17 @@ def layout(strokes: list[Stroke], params: Params) -> Layout:
         return Layout([], [])
     lean = slant(strokes)
     y0 = (min(strokes[i].box[1] for i in pens) + max(strokes[i].box[3] for i in pens)) / 2
-    boxes = dict(zip(pens, _ink_boxes([strokes[i] for i in pens], lean, y0)))
+    return layout_boxes(dict(zip(pens, _ink_boxes([strokes[i] for i in pens], lean, y0))), params)
+
+
+def layout_boxes(boxes: dict[int, tuple[float, float, float, float]], params: Params) -> Layout:
+    """The same, from each piece of ink's box: pen strokes on the pad, connected ink in a photo."""
+    if not boxes:
+        return Layout([], [])
     height = max(max(b[3] for b in boxes.values()) - min(b[1] for b in boxes.values()), 1e-9)
     done: list[Atom] = []
     active: list[Atom] = []                   # atoms that may still meet a stroke further right
-    for i in sorted(pens, key=lambda i: (boxes[i][0], boxes[i][2])):
+    for i in sorted(boxes, key=lambda i: (boxes[i][0], boxes[i][2])):
         a = Atom([i], boxes[i])
         done += [b for b in active if b.box[2] <= a.box[0]]
         active = [b for b in active if b.box[2] > a.box[0]]

@@ -61,3 +61,22 @@ def test_compressed_responses_are_what_the_page_checks(make_app, dist, host):
                 locate(dist, "vendor/ort/ort-wasm-simd-threaded.wasm.br").stat().st_size
     finally:
         server.stop()
+
+
+BUDGET = 11_000_000       # bytes of a first visit from a host that gzips on the fly (README: speed)
+
+
+def test_a_first_visit_stays_within_its_budget_from_a_host_that_gzips(make_app, dist):
+    """Every file a new visitor's page fetches until ready, as a host that gzips text, JS, JSON and
+    wasm on the fly sends it (bench/phone.py's measure); the photo reader is not among them."""
+    from bench.phone import sizes
+    server = Server(dist, compress="none")
+    try:
+        app = make_app(server.origin).open(server.url)
+        paths = {p.lstrip("/") or "index.html" for p, code, n in server.responses if code == 200 and n > 0}
+    finally:
+        server.stop()
+    total = sum(sizes(dist, p)["gzip"] for p in paths if (dist / p).is_file())
+    assert not any(p.endswith(("photo.js", "photo.tar.gz")) for p in paths)
+    assert app.attr("ready") == "true" and total <= BUDGET, f"{total / 1e6:.3f} MB"
+    print(f"first visit, host gzips on the fly: {total / 1e6:.3f} MB")

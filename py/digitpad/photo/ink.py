@@ -1,0 +1,244 @@
+"""A grey photo -> the ink on it, as a boolean mask, upright, with the paper's rules taken out.
+
+1. **Polarity.** Paper is most of the picture and ink is sparse: where the far tail of the grey
+   levels (less the smooth light) is dark, the ink is dark on light; where it is light, light on
+   dark (chalk, an inverted whiteboard photo), and the picture is inverted so ink is dark from here on.
+2. **Light.** The paper's own brightness is estimated on a small copy (a max filter wider than a
+   stroke, then a blur) and divided out: a shadow or a lamp's falloff becomes flat paper, and the
+   table beyond the paper's edge is as "bright" as its surroundings, not ink.
+3. **Threshold.** Adaptive to the photo: above the paper's noise (its median absolute deviation)
+   and a share of the strongest ink, so a pencil is found and JPEG noise is not.
+4. **Upright.** The turn (±8°) whose row profile is sharpest, on a small copy of the mask (ruled
+   lines and lines of writing both make it sharp), then the shear (±8°) whose column profile is
+   (squared paper, a box's sides). The darkness image is warped by both, in one resampling.
+5. **Rules.** Ink in long horizontal or vertical runs is a ruled or squared paper's line, or a
+   printed box's edge; it is taken out where the ink is no thicker than the rule, so a stroke
+   that crosses or follows a rule stays whole.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+MARGIN = 0.08         # the turn is measured without this share of each side
+STATS = 3              # statistics of the picture's grey levels are taken on every 3rd row and column
+SMALL = 160            # the light estimate's copy, longest side
+SKEW_SIDE = 300        # the deskew search's copy, longest side
+SKEW_RANGE, SKEW_STEP = 8.0, 0.5   # degrees, for the turn and the shear alike
+MIN_CONTRAST = 0.10    # darkness below this share of the paper's brightness is never ink
+STRONG = 0.25          # ... and below this share of the strongest ink (a printed box's black beside pencil)
+FAINT = 0.5            # rules are followed down to this share of the ink's threshold
+
+
+def median(a) -> float:
+    """np.median reaches for numpy.ma (a NaN check), which the page does not ship."""
+    a = np.asarray(a).ravel()
+    return float(np.partition(a, len(a) // 2)[len(a) // 2]) if len(a) else 0.0
+
+
+@dataclass
+class Ink:
+    mask: np.ndarray          # bool [h, w], True = ink, upright
+    darkness: np.ndarray      # float32 [h, w] in [0, 1], upright
+    matrix: np.ndarray        # 3x3: a point of the upright mask -> the same point of the photo
+    inverted: bool            # light ink on dark ground
+    rules: np.ndarray         # bool [h, w]: the ink taken out as rules and boxes
+
+
+def polarity_is_light(g: np.ndarray) -> bool:
+    """Whether the ink is lighter than the paper: the picture less its smooth light (a blurred
+    small copy) has its far tail on the ink's side (the 0.05% of pixels furthest either way: a
+    short number on a page is that little of it). The margins are left out: a table's edge has
+    tails both ways. Percentiles of the picture itself would be fooled by a lamp's falloff."""
+    h, w = g.shape
+    img = Image.fromarray(np.clip(g * 255, 0, 255).astype(np.uint8))
+    f = max(1, int(max(h, w) / SMALL))
+    smooth = (img.reduce(f) if f > 1 else img).filter(ImageFilter.GaussianBlur(4)).resize((w, h), Image.BILINEAR)
+    my, mx = int(h * MARGIN), int(w * MARGIN)
+    r = (g - np.asarray(smooth, np.float32) / 255)[my:h - my:STATS, mx:w - mx:STATS]
+    lo, hi = np.percentile(r, [0.05, 99.95])
+    return hi > -lo
+
+
+def flatten(g: np.ndarray) -> np.ndarray:
+    """Darkness in [0, 1] relative to the paper's local brightness (g: ink dark, floats 0-1)."""
+    h, w = g.shape
+    img = Image.fromarray(np.clip(g * 255, 0, 255).astype(np.uint8))
+    f = max(1, int(max(h, w) / SMALL))
+    small = img.reduce(f) if f > 1 else img
+    paper = small.filter(ImageFilter.MaxFilter(5)).filter(ImageFilter.GaussianBlur(2))
+    bg = np.asarray(paper.resize((w, h), Image.BILINEAR), np.float32) / 255
+    return np.clip(1 - g / np.maximum(bg, 0.04), 0, 1)
+
+
+def otsu(values: np.ndarray) -> float:
+    """The grey level (0-1) that best splits values into two classes (Otsu's method)."""
+    hist = np.bincount(np.clip(values * 255, 0, 255).astype(np.int64).ravel(), minlength=256).astype(np.float64)
+    p = hist / max(hist.sum(), 1)
+    w = np.cumsum(p)
+    mu = np.cumsum(p * np.arange(256))
+    between = (mu[-1] * w - mu) ** 2 / np.maximum(w * (1 - w), 1e-12)
+    return float(np.argmax(between)) / 255
+
+
+def ground(d: np.ndarray, t: float) -> np.ndarray:
+    """Where the "ink" is a wide dark band or area, not writing: the table beyond the paper's edge
+    (the light estimate bleeds the paper's brightness a little past it), a shadow's core. Found on
+    a small copy, where a pen stroke is a pixel or two wide: what survives an opening there and
+    runs longer than any symbol (a fifth of the picture) is not writing. Grown by a margin,
+    returned at full size (bool)."""
+    from .symbols import label, paint         # the run-based labelling, on a tiny mask
+    h, w = d.shape
+    img = Image.fromarray(np.clip(d * 255, 0, 255).astype(np.uint8))
+    f = max(1, int(max(h, w) / SMALL))
+    small = img.reduce(f) if f > 1 else img
+    dark = small.point(lambda v: 255 if v > t * 255 else 0)
+    opened = np.asarray(dark.filter(ImageFilter.MinFilter(3)).filter(ImageFilter.MaxFilter(3))) > 0
+    comp = label(opened)
+    sw, sh = small.size
+    long = (comp.boxes[:, 2] - comp.boxes[:, 0] >= sw / 5) | (comp.boxes[:, 3] - comp.boxes[:, 1] >= sh / 5)
+    if not long.any():
+        return np.zeros((h, w), bool)
+    wide = np.zeros((sh, sw), bool)
+    for i in np.flatnonzero(long):
+        x0, y0, x1, y1 = comp.boxes[i]
+        wide[y0:y1, x0:x1] |= paint(comp, [i], (x0, y0, x1, y1))
+    grown = Image.fromarray(wide.astype(np.uint8) * 255).filter(ImageFilter.MaxFilter(5))
+    return np.asarray(grown.resize((w, h), Image.NEAREST)) > 0
+
+
+def threshold(d: np.ndarray) -> float:
+    d = d[::STATS, ::STATS]
+    med = float(median(d))
+    sigma = 1.4826 * float(median(np.abs(d - med)))
+    strong = float(np.percentile(d, 99.9))
+    return max(MIN_CONTRAST, med + 5 * sigma, STRONG * strong)
+
+
+def rotation(angle: float, cx: float, cy: float) -> np.ndarray:
+    """3x3: a point of the picture turned by `angle` degrees (counter-clockwise, about (cx, cy),
+    as Image.rotate turns it) -> the same point in the picture before the turn."""
+    t = np.radians(angle)
+    c, s = np.cos(t), np.sin(t)
+    return np.array([[c, -s, cx - c * cx + s * cy], [s, c, cy - s * cx - c * cy], [0, 0, 1.0]])
+
+
+def shear(k: float, cy: float) -> np.ndarray:
+    """3x3: x moves by k per row below cy (a photo taken a little from the side)."""
+    return np.array([[1, k, -k * cy], [0, 1, 0], [0, 0, 1.0]])
+
+
+def _warp(img: Image.Image, m: np.ndarray, resample=Image.BILINEAR) -> Image.Image:
+    return img.transform(img.size, Image.AFFINE, tuple(m[:2].ravel()), resample, fillcolor=0)
+
+
+def _sharpness(img: Image.Image, axis: int) -> float:
+    return float((np.diff(np.asarray(img, np.float32).sum(axis)) ** 2).sum())
+
+
+def upright(mask: np.ndarray) -> np.ndarray:
+    """3x3 map from the upright picture to this one: the turn whose rows are sharpest (ruled lines
+    and lines of writing both make them sharp), then the shear whose columns are (squared paper,
+    a box's sides). Each is kept only if it sharpens the profile by a clear margin."""
+    h, w = mask.shape
+    # the middle of the picture: the paper's edge and the table beyond it (at the margins of a
+    # phone photo) are long straight lines at their own angle
+    my, mx = int(h * MARGIN), int(w * MARGIN)
+    img = Image.fromarray(mask[my:h - my, mx:w - mx].astype(np.uint8) * 255)
+    f = max(1, int(max(h, w) / SKEW_SIDE))
+    small = img.reduce(f) if f > 1 else img
+    if not np.asarray(small).any():
+        return np.eye(3)
+    sw, sh = small.size
+    def best(make, axis):         # whole degrees, then half a degree either side of the best
+        score = {}
+        for v in np.arange(-SKEW_RANGE, SKEW_RANGE + 1e-9, 2 * SKEW_STEP):
+            score[float(v)] = _sharpness(_warp(small, make(float(v))), axis)
+        top = max(score, key=score.get)
+        for v in (top - SKEW_STEP, top + SKEW_STEP):
+            score[v] = _sharpness(_warp(small, make(v)), axis)
+        top = max(score, key=score.get)
+        return top if score[top] > 1.05 * score[0.0] else 0.0
+
+    angle = best(lambda a: rotation(a, sw / 2, sh / 2), 1)
+    turned = rotation(angle, sw / 2, sh / 2)
+    k = np.tan(np.radians(best(lambda a: turned @ shear(np.tan(np.radians(a)), sh / 2), 0)))
+    return rotation(angle, w / 2, h / 2) @ shear(k, h / 2)
+
+
+def long_runs(mask: np.ndarray, length: int) -> np.ndarray:
+    """The pixels of horizontal runs of ink at least `length` long (few: each is painted alone)."""
+    h, w = mask.shape
+    padded = np.zeros((h, w + 2), np.int8)
+    padded[:, 1:-1] = mask
+    edges = np.diff(padded.ravel())
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    keep = (ends - starts) >= length
+    out = np.zeros(padded.size, bool)
+    for a, b in zip((starts[keep] + 1).tolist(), (ends[keep] + 1).tolist()):
+        out[a:b] = True
+    return out.reshape(h, w + 2)[:, 1:-1]
+
+
+def run_lengths(mask: np.ndarray) -> np.ndarray:
+    """For each ink pixel, the length of the horizontal run of ink it is in (0 off the ink)."""
+    h, w = mask.shape
+    padded = np.zeros((h, w + 2), np.int8)
+    padded[:, 1:-1] = mask
+    edges = np.diff(padded.ravel())
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    n = ends - starts
+    out = np.zeros(padded.size, np.int32)
+    pos = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n) + np.repeat(starts + 1, n)
+    out[pos] = np.repeat(n, n)
+    return out.reshape(h, w + 2)[:, 1:-1]
+
+
+def remove_rules(mask: np.ndarray, h_len: int, v_len: int, faint: np.ndarray | None = None,
+                 margin: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """(mask without long horizontal and vertical rules, the rules taken out).
+
+    Rules are looked for on `faint` (the ink at a lower threshold, default the mask itself)
+    thickened by one row, so that a pale rule that the threshold broke into dashes, or one a
+    pixel off level, still runs long; with a pixel's margin for their soft edges. Only where the
+    ink is as thin as the rule itself (its run across the rule at most `margin` longer than the
+    rule's usual width) is it taken out: a stroke that crosses a rule, or runs along it, is
+    thicker there and stays whole.
+    """
+    src = mask if faint is None else faint
+    out = []
+    for m, length, axis in ((src, h_len, 0), (src.T, v_len, 1)):
+        grown = m.copy()
+        grown[1:] |= m[:-1]
+        found = long_runs(grown, length)
+        found[1:] |= found[:-1].copy()
+        found[:-1] |= found[1:].copy()
+        out.append(found if axis == 0 else found.T)
+    horiz, vert = out[0] & mask, out[1] & mask
+    rules = np.zeros_like(mask)
+    for found, across in ((horiz, run_lengths(mask.T).T), (vert, run_lengths(mask))):
+        if found.any():
+            usual = median(across[found])
+            rules |= found & (across <= usual + margin)
+    return mask & ~rules, rules
+
+
+def find_ink(grey: Image.Image) -> Ink:
+    g = np.asarray(grey, np.float32) / 255
+    inverted = polarity_is_light(g)
+    if inverted:
+        g = 1 - g
+    d = flatten(g)
+    t = threshold(d)
+    d[ground(d, t)] = 0
+    matrix = upright(d > t)
+    if not np.allclose(matrix, np.eye(3)):
+        d = np.asarray(_warp(Image.fromarray((d * 255).astype(np.uint8)), matrix), np.float32) / 255
+    smooth = np.asarray(Image.fromarray((d * 255).astype(np.uint8)).filter(ImageFilter.BoxBlur(1)), np.float32) / 255
+    mask = smooth > t
+    h, w = mask.shape
+    # rules and grid lines run most of the way across; a box's edges are handled by symbols.py
+    clean, rules = remove_rules(mask, max(40, w // 5), max(40, h // 5), faint=smooth > FAINT * t)
+    return Ink(clean, d, matrix, inverted, rules)

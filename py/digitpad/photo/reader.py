@@ -1,0 +1,208 @@
+"""A photo read as lines of numbers: one batch for the networks, then the view of every line.
+
+Each line of writing goes through the pad's own number reader (segment.py): its connected inks
+are the atoms, P(split) decides the clear boundaries, and every candidate symbol (runs of atoms,
+so a broken stroke or a 5's floating bar can join its digit) is framed as MNIST and classified in
+the photo's one batch. The reading with the highest probability wins, line by line. Symbols the
+digit-or-not network rejects (a printed "Total:", a letter) are boxed but left out of the number.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from PIL import Image
+
+from ..segment import MAX_ATOMS, Params, best_reading, layout_boxes
+from ..views import Thresholds, UNCERTAIN, check_probabilities, image_bytes, prediction_view
+from .decode import PhotoError, decode
+from .ink import find_ink
+from .symbols import find_symbols, frame, group_lines, paint
+
+MAX_CANDIDATES = 800      # images in one photo's batch; past it the photo is mostly not numbers
+MAX_LINES = 40
+
+
+@dataclass
+class Symbol:
+    line: int
+    probs: np.ndarray
+    p_digit: float | None
+    image: np.ndarray
+    quad: list[float]            # the box's corners on the upright photo, 0-1, clockwise from top left
+
+    def rejected(self, th: Thresholds) -> bool:
+        return self.p_digit is not None and self.p_digit < th.digit_or_not
+
+    def view(self, th: Thresholds) -> dict:
+        d = int(np.argmax(self.probs))
+        p = float(self.probs[d])
+        rejected = self.rejected(th)
+        return {"digit": d, "p": p, "p_digit": self.p_digit, "rejected": rejected, "line": self.line,
+                "uncertain": p < UNCERTAIN or rejected, "quad": self.quad, "image": image_bytes(self.image)}
+
+
+@dataclass
+class Photo:
+    """The photo on the page: kept so that a rectangle of it can be read again, and a symbol of
+    it selected or taught, without decoding it again."""
+    grey: Image.Image
+    crop: list[float] | None = None
+    symbols: list[Symbol] = field(default_factory=list)
+    lines: list[list[int]] = field(default_factory=list)     # indices into symbols, reading order
+    selected: int | None = None
+    phases: dict = field(default_factory=dict)
+
+
+def _ms(t0: float) -> float:
+    return round((time.perf_counter() - t0) * 1000, 1)
+
+
+def open_photo(data: bytes) -> Photo:
+    t0 = time.perf_counter()
+    grey = decode(data)
+    return Photo(grey, phases={"decode": _ms(t0)})
+
+
+def _region(photo: Photo, crop) -> tuple[Image.Image, tuple[int, int]]:
+    if crop is None:
+        return photo.grey, (0, 0)
+    W, H = photo.grey.size
+    x0, y0, x1, y1 = (float(v) for v in crop)
+    box = (int(np.clip(min(x0, x1), 0, 1) * W), int(np.clip(min(y0, y1), 0, 1) * H),
+           int(np.ceil(np.clip(max(x0, x1), 0, 1) * W)), int(np.ceil(np.clip(max(y0, y1), 0, 1) * H)))
+    if box[2] - box[0] < 8 or box[3] - box[1] < 8:
+        raise PhotoError("That rectangle is too small to hold a number: drag over the whole number.")
+    return photo.grey.crop(box), box[:2]
+
+
+def _quad(box, matrix: np.ndarray, origin: tuple[int, int], full: tuple[int, int]) -> list[float]:
+    """A box of the upright region back on the photo: its corners mapped, shifted, 0-1."""
+    x0, y0, x1, y1 = box
+    corners = np.array([[x0, y0, 1], [x1, y0, 1], [x1, y1, 1], [x0, y1, 1]], float) @ matrix.T
+    out = (corners[:, :2] + origin) / full
+    return [round(float(v), 5) for v in out.ravel()]
+
+
+def plan(photo: Photo, params: Params, th: Thresholds, crop=None):
+    """(batch or None, finish(digits, digit_or_not) -> view) for the photo, or a rectangle of it."""
+    t0 = time.perf_counter()
+    region, origin = _region(photo, crop)
+    ink = find_ink(region)
+    t1 = time.perf_counter()
+    comp, ids, usual = find_symbols(ink.mask, ink.rules, crop is not None)
+    lines = group_lines(comp, ids, usual)[:MAX_LINES]
+    images: dict[tuple, np.ndarray] = {}
+    per_line = []
+    for ids_of_line in lines:
+        boxes = {i: tuple(float(v) for v in comp.boxes[i]) for i in ids_of_line}
+        lay = layout_boxes(boxes, params)
+        if len(lay.atoms) > MAX_ATOMS:         # mostly not numbers: geometry alone decides
+            runs = best_reading(lay, {}).runs
+        else:
+            runs = lay.candidates(params) if len(lay.atoms) > 1 else [(0, 1)]
+        for run in runs:
+            key = tuple(lay.strokes_of(run))
+            if key not in images:
+                b = comp.boxes[list(key)]
+                images[key] = None
+        per_line.append((lay, runs))
+        if len(images) > MAX_CANDIDATES:
+            raise PhotoError("There is too much in this photo to read it as handwritten numbers: drag a "
+                             "rectangle around the numbers, or take the photo closer.")
+    keys = list(images)
+    for key in keys:
+        b = comp.boxes[list(key)]
+        box = (int(b[:, 0].min()), int(b[:, 1].min()), int(b[:, 2].max()), int(b[:, 3].max()))
+        images[key] = frame(paint(comp, key, box))
+    photo.crop = None if crop is None else [float(v) for v in crop]
+    photo.phases = {"decode": photo.phases.get("decode", 0.0), "clean": _ms(t0) - _ms(t1), "segment": _ms(t1),
+                    "angle": round(float(np.degrees(np.arctan2(ink.matrix[1, 0], ink.matrix[0, 0]))), 2), "inverted": ink.inverted, "symbols": len(ids), "images": len(keys)}
+    full = photo.grey.size
+
+    def finish(digits, digit_or_not) -> dict:
+        n = len(keys)
+        probs = check_probabilities(digits, n, 10, "the digit model") if n else np.zeros((0, 10), np.float32)
+        pd = None if digit_or_not is None or not n else check_probabilities(digit_or_not, n, 2, "the digit-or-not model")[:, 1]
+        at = {k: i for i, k in enumerate(keys)}
+        photo.symbols, photo.lines = [], []
+        for li, (lay, runs) in enumerate(per_line):
+            p_one = {}
+            for run in runs:
+                i = at[tuple(lay.strokes_of(run))]
+                p_one[run] = float(probs[i].max()) * (1.0 if pd is None else float(pd[i]))
+            reading = best_reading(lay, p_one if len(lay.atoms) > 1 and len(lay.atoms) <= MAX_ATOMS else {})
+            line = []
+            for run in reading.runs:
+                key = tuple(lay.strokes_of(run))
+                i = at[key]
+                b = comp.boxes[list(key)]
+                box = (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
+                line.append(len(photo.symbols))
+                photo.symbols.append(Symbol(li, probs[i], None if pd is None else float(pd[i]), images[key],
+                                            _quad(box, ink.matrix, origin, full)))
+            photo.lines.append(line)
+        # lines of rejected symbols only (a printed heading, a drawing) are not lines of numbers
+        photo.lines = [ln for ln in photo.lines if any(not photo.symbols[i].rejected(th) for i in ln)]
+        photo.selected = least_certain(photo, th)
+        return view(photo, th)
+
+    batch = np.stack([images[k] for k in keys])[:, None].astype(np.float32) if keys else None
+    return batch, finish
+
+
+def least_certain(photo: Photo, th: Thresholds) -> int | None:
+    digits = [i for ln in photo.lines for i in ln if not photo.symbols[i].rejected(th)]
+    if not digits:
+        return None
+    unsure = [i for i in digits if photo.symbols[i].probs.max() < UNCERTAIN]
+    return min(unsure, key=lambda i: photo.symbols[i].probs.max()) if unsure else digits[0]
+
+
+def numbers(photo: Photo, th: Thresholds) -> list[str]:
+    return ["".join(str(int(np.argmax(photo.symbols[i].probs))) for i in ln if not photo.symbols[i].rejected(th))
+            for ln in photo.lines]
+
+
+def message(photo: Photo, th: Thresholds) -> str:
+    read = numbers(photo, th)
+    if not read:
+        where = "this rectangle" if photo.crop else "this photo"
+        return (f"No handwritten digits were found in {where}. Take the photo closer, with the numbers "
+                "dark on light paper and in focus, or drag a rectangle around them.")
+    unsure = sum(1 for ln in photo.lines for i in ln
+                 if not photo.symbols[i].rejected(th) and photo.symbols[i].probs.max() < UNCERTAIN)
+    more = f" ({unsure} uncertain digit{'s' if unsure != 1 else ''})" if unsure else ""
+    if len(read) == 1:
+        return f"Reads {read[0]}{more}."
+    return f"Reads {len(read)} lines: {', '.join(read)}{more}."
+
+
+def view(photo: Photo, th: Thresholds) -> dict:
+    """The answer: every line and symbol, and the page's usual answer for the selected symbol."""
+    symbols = [s.view(th) for s in photo.symbols]
+    read = numbers(photo, th)
+    digits_of_line = [[symbols[i] for i in ln if not symbols[i]["rejected"]] for ln in photo.lines]
+    out = {"photo": {"size": list(photo.grey.size), "crop": photo.crop, "symbols": symbols,
+                     "lines": [{"number": n, "symbols": ln} for n, ln in zip(read, photo.lines)],
+                     "selected": photo.selected, "phases": photo.phases}}
+    one = len(read) == 1
+    if photo.selected is None:
+        v = {"verdict": "empty", "digit": None, "probabilities": None, "top3": [], "digit_share": None,
+             "symbols": 0, "image": None}
+    else:
+        s = photo.symbols[photo.selected]
+        n = sum(len(d) for d in digits_of_line)
+        v = prediction_view(s.probs, s.p_digit, s.image, 1 if n == 1 else n, th)
+    v["message"] = message(photo, th)
+    v["number"] = read[0] if one else ""
+    v["number_symbols"] = digits_of_line[0] if one else []
+    return {"view": {**v, **out}}
+
+
+def select(photo: Photo, th: Thresholds, index: int) -> dict:
+    if not 0 <= index < len(photo.symbols):
+        raise PhotoError("There is no such symbol in the photo.")
+    photo.selected = index
+    return view(photo, th)

@@ -1,0 +1,291 @@
+"""Ink mask -> symbols: connected ink, specks and borders dropped, boxes' edges taken out, lines
+in reading order, and each symbol framed as MNIST was (the networks' training data).
+
+Connected components are labelled on runs, not pixels (numpy only: the page has no scipy): the
+runs of each row, the pairs of runs that touch between neighbouring rows (8-connected), and
+labels spread over those pairs with pointer jumping until nothing changes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+from ..render import BOX, MNIST_PEN, SIZE, SS, mass_shift, shift_image
+from .ink import median, remove_rules
+
+MIN_HEIGHT = 6          # px: a symbol smaller than this both ways is a speck
+SPECK = 0.2             # ... and so is one smaller than this share of the line's usual height
+SHORT = 0.5             # a line of writing is at least this share of the writing's height tall
+JOIN = 0.3              # pieces stacked closer than this share of the writing's height are one symbol's
+EDGE = 0.015            # components this close to the picture's edge (share of its side) are not writing
+THIN = 0.4              # a piece thinner than this share of the writing's pen is a line's, not a stroke's
+BOX_SIDE = 1.45         # a vertical run this many times the usual height is a box's side
+BOX_SIDES = 0.9         # a frame's ink covers this share of each side of its box
+BOX_EDGE = 1.6          # a horizontal run this many times the usual height is a printed box's edge
+
+
+@dataclass
+class Components:
+    boxes: np.ndarray       # int [n, 4]: x0, y0, x1, y1 (exclusive ends)
+    area: np.ndarray        # int [n]
+    runs: tuple             # (row, start, end, label) of every run, for painting a component back
+    order: np.ndarray | None = None     # runs sorted by label, and where each label starts
+    first: np.ndarray | None = None
+
+
+def runs_of(mask: np.ndarray):
+    h, w = mask.shape
+    padded = np.zeros((h, w + 2), np.int8)
+    padded[:, 1:-1] = mask
+    edges = np.diff(padded.ravel())
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    rows = starts // (w + 2)
+    return rows, starts - rows * (w + 2), ends - rows * (w + 2), w + 2
+
+
+def label(mask: np.ndarray) -> Components:
+    rows, s, e, stride = runs_of(mask)
+    n = len(rows)
+    if n == 0:
+        return Components(np.zeros((0, 4), int), np.zeros(0, int), (rows, s, e, np.zeros(0, int)))
+    gs, ge = rows * stride + s, rows * stride + e          # global, sortable, rows never touch
+    # for each run b of row r+1: the runs a of row r with a.end >= b.start and a.start <= b.end
+    prev_s, prev_e = (rows - 1) * stride + s, (rows - 1) * stride + e
+    lo = np.searchsorted(ge, prev_s, "left")
+    hi = np.searchsorted(gs, prev_e, "right")
+    counts = np.maximum(hi - lo, 0)
+    b = np.repeat(np.arange(n), counts)
+    a = (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)) + np.repeat(lo, counts)
+    labels = np.arange(n)
+    while True:
+        m = np.minimum(labels[a], labels[b])
+        before = labels.copy()
+        np.minimum.at(labels, a, m)
+        np.minimum.at(labels, b, m)
+        while True:
+            jumped = labels[labels]
+            if (jumped == labels).all():
+                break
+            labels = jumped
+        if (labels == before).all():
+            break
+    _, lab = np.unique(labels, return_inverse=True)
+    k = lab.max() + 1
+    boxes = np.empty((k, 4), int)
+    boxes[:, 0] = np.full(k, 1 << 30)
+    boxes[:, 1] = np.full(k, 1 << 30)
+    boxes[:, 2:] = -1
+    np.minimum.at(boxes[:, 0], lab, s)
+    np.minimum.at(boxes[:, 1], lab, rows)
+    np.maximum.at(boxes[:, 2], lab, e)
+    np.maximum.at(boxes[:, 3], lab, rows + 1)
+    area = np.bincount(lab, weights=e - s, minlength=k).astype(int)
+    return Components(boxes, area, (rows, s, e, lab))
+
+
+def paint(comp: Components, ids, box) -> np.ndarray:
+    """The components `ids` alone, as a bool mask cropped to box (x0, y0, x1, y1)."""
+    x0, y0, x1, y1 = box
+    rows, s, e, lab = comp.runs
+    if comp.order is None:
+        comp.order = np.argsort(lab, kind="stable")
+        comp.first = np.searchsorted(lab[comp.order], np.arange(len(comp.area) + 1))
+    pick = np.concatenate([comp.order[comp.first[i]:comp.first[i + 1]] for i in ids])
+    out = np.zeros((y1 - y0, x1 - x0 + 1), np.int32)
+    r = rows[pick] - y0
+    np.add.at(out, (r, s[pick] - x0), 1)
+    np.add.at(out, (r, e[pick] - x0), -1)
+    return np.cumsum(out, 1)[:, :-1] > 0
+
+
+def usual_height(comp: Components, keep: np.ndarray) -> float:
+    """The height of the writing: the area-weighted median height (specks of noise are many, but
+    the ink is mostly in the symbols)."""
+    h = (comp.boxes[keep, 3] - comp.boxes[keep, 1]).astype(float)
+    if not len(h):
+        return 0.0
+    order = np.argsort(h)
+    cum = np.cumsum(comp.area[keep][order])
+    return float(h[order][np.searchsorted(cum, cum[-1] / 2)])
+
+
+def symbol_ids(comp: Components, shape: tuple[int, int], cropped: bool = False) -> list[int]:
+    """Components that may be handwriting: not specks, not a huge blob, not a thin line's piece
+    (far thinner than the pen that wrote the symbols), and not at the picture's edge (the
+    paper's edge, the table, a shadow's border) unless a person's rectangle cut through a digit."""
+    H, W = shape
+    b = comp.boxes
+    w, h = b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]
+    m = max(2, int(EDGE * min(H, W))) if not cropped else 1
+    border = (b[:, 0] <= m) | (b[:, 1] <= m) | (b[:, 2] >= W - m) | (b[:, 3] >= H - m)
+    long = np.maximum(w, h)
+    keep = (long >= MIN_HEIGHT) & (h < 0.6 * H) & (w < 0.9 * W)
+    usual = usual_height(comp, keep & ~border)
+    keep &= ~border | (cropped & (long <= 1.5 * usual))
+    if usual:
+        keep &= (long >= SPECK * usual) & (h <= 4 * usual)
+        # a pen's width: the mean run across (area / runs), or area / length for a flat piece
+        runs = np.bincount(comp.runs[3], minlength=len(comp.area))
+        thick = np.minimum(comp.area / np.maximum(runs, 1), comp.area / np.maximum(long, 1))
+        big = keep & (long >= 0.5 * usual)
+        if big.any():
+            pen = float(median(thick[big]))
+            keep &= thick >= THIN * pen
+    return [int(i) for i in np.flatnonzero(keep)]
+
+
+def _is_box(m: np.ndarray) -> bool:
+    """Whether a component's ink runs along all four sides of its own box: a printed frame (a
+    digit touches its box at a few points)."""
+    h, w = m.shape
+    k = max(2, min(h, w) // 5)        # a frame a few degrees off level still runs inside this band
+    sides = (m[:k].any(0).mean(), m[-k:].any(0).mean(), m[:, :k].any(1).mean(), m[:, -k:].any(1).mean())
+    return min(sides) >= BOX_SIDES
+
+
+def remove_frames(mask: np.ndarray) -> np.ndarray:
+    """Printed boxes around a field: every component that is a frame loses its four sides (as
+    thick as its lines, plus a pixel); digits inside it, even touching it, are left."""
+    comp = label(mask)
+    b = comp.boxes
+    w, h = b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]
+    hollow = (w >= 4 * MIN_HEIGHT) & (h >= 4 * MIN_HEIGHT) & (comp.area < 0.5 * w * h)
+    out = mask
+    for i in np.flatnonzero(hollow):
+        x0, y0, x1, y1 = (int(v) for v in b[i])
+        m = paint(comp, [i], (x0, y0, x1, y1))
+        if not _is_box(m):
+            continue
+        k = max(2, min(y1 - y0, x1 - x0) // 5)
+        t = int(median(m[:k].sum(0))) + 1          # the frame's line width
+        if out is mask:
+            out = mask.copy()
+        edge = np.zeros_like(m)
+        edge[:t], edge[-t:], edge[:, :t], edge[:, -t:] = True, True, True, True
+        out[y0:y1, x0:x1] &= ~(m & edge)
+    return out
+
+
+def remove_boxes(mask: np.ndarray, usual: float, rules_before: np.ndarray | None = None) -> np.ndarray:
+    """A box's edges that are not a closed frame (broken, or shared with a rule): horizontal runs
+    much longer than a digit is wide and vertical ones much taller go, and then the tall thin
+    pieces left standing between two removed edges."""
+    if usual <= 0:
+        return mask
+    clean, rules = remove_rules(mask, int(BOX_EDGE * usual), int(BOX_SIDE * usual))
+    if rules_before is not None:
+        rules = rules | rules_before
+    if not rules.any():
+        return mask
+    comp = label(clean)
+    b = comp.boxes
+    w, h = b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]
+    pad = 4
+    for i in np.flatnonzero((w * 4 <= h) & (h >= 0.8 * usual)):
+        x0, y0, x1, y1 = b[i]
+        above = rules[max(0, y0 - pad):y0 + 1, max(0, x0 - pad):x1 + pad].any()
+        below = rules[max(0, y1 - 1):y1 + pad, max(0, x0 - pad):x1 + pad].any()
+        if above and below:
+            clean[y0:y1, x0:x1] &= ~paint(comp, [i], (x0, y0, x1, y1))
+    return clean
+
+
+def find_symbols(mask: np.ndarray, rules: np.ndarray, cropped: bool = False) -> tuple[Components, list[int], float]:
+    """(components, those that may be handwriting, the writing's height) of an upright ink mask
+    whose rules are already out: printed frames taken out first, then what is left of boxes."""
+    framed = remove_frames(mask)
+    comp = label(framed)
+    usual = usual_height(comp, np.array(symbol_ids(comp, framed.shape, cropped), int)) if len(comp.area) else 0.0
+    clean = remove_boxes(framed, usual, rules)
+    if clean is not framed:
+        comp = label(clean)
+    ids = symbol_ids(comp, clean.shape, cropped)
+    return comp, ids, (usual_height(comp, np.array(ids, int)) if ids else 0.0)
+
+
+def _clusters(comp: Components, ids: list[int], usual: float) -> list[list[int]]:
+    """Pieces of one symbol stacked over each other (a stroke a rule cut, a 5's bar): overlapping
+    across by half the narrower one, and less than JOIN x the writing's height apart."""
+    b = comp.boxes
+    parent = {i: i for i in ids}
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+    order = sorted(ids, key=lambda i: b[i, 0])
+    for k, i in enumerate(order):
+        for j in order[k + 1:]:
+            if b[j, 0] >= b[i, 2]:
+                break
+            across = min(b[i, 2], b[j, 2]) - max(b[i, 0], b[j, 0])
+            gap = max(b[i, 1], b[j, 1]) - min(b[i, 3], b[j, 3])
+            if across >= 0.5 * min(b[i, 2] - b[i, 0], b[j, 2] - b[j, 0]) and gap <= JOIN * usual:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for i in ids:
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
+
+
+def group_lines(comp: Components, ids: list[int], usual: float = 0.0) -> list[list[int]]:
+    """Lines of writing, top to bottom, each left to right. The tallest pieces found the lines;
+    smaller ones join the line their centre falls in."""
+    b = comp.boxes
+    bands: list[list] = []          # [top, bottom, members]
+    groups = _clusters(comp, ids, usual)
+    span = {id(g): (min(b[i, 1] for i in g), max(b[i, 3] for i in g)) for g in groups}
+    for g in sorted(groups, key=lambda g: -(span[id(g)][1] - span[id(g)][0])):
+        top, bottom = span[id(g)]
+        centre = (top + bottom) / 2
+        for band in bands:
+            if band[0] <= centre <= band[1]:
+                band[2] += g
+                band[0], band[1] = min(band[0], top), max(band[1], bottom)
+                break
+        else:
+            bands.append([top, bottom, list(g)])
+    bands.sort(key=lambda band: (band[0] + band[1]) / 2)
+    # a band of small pieces only (a speck, a dash) is not a line of writing
+    bands = [band for band in bands if band[1] - band[0] >= SHORT * usual]
+    return [sorted(members, key=lambda i: (b[i, 0] + b[i, 2]) / 2) for _, _, members in bands]
+
+
+def stroke_width(mask: np.ndarray) -> float:
+    """About 2 x area / outline: the width of a pen line in pixels."""
+    inner = mask.copy()
+    inner[1:, :] &= mask[:-1, :]
+    inner[:-1, :] &= mask[1:, :]
+    inner[:, 1:] &= mask[:, :-1]
+    inner[:, :-1] &= mask[:, 1:]
+    edge = int(mask.sum() - inner.sum())
+    return 2.0 * float(mask.sum()) / max(edge, 1)
+
+
+def frame(mask: np.ndarray) -> np.ndarray:
+    """A symbol's ink (bool, cropped) as the networks were trained: its pen about MNIST_PEN px at
+    28x28 (a thinner pen is widened, as the pad's pen is), fitted with its aspect ratio in
+    BOX x BOX, centred by mass in SIZE x SIZE. The work is done at SS x 28 and averaged down."""
+    h, w = mask.shape
+    extent = max(h, w)
+    pen = stroke_width(mask)
+    room, want = BOX * SS, MNIST_PEN * SS
+    scale = room / extent
+    grow = 0
+    if pen * scale < want:            # widen: the centre line fits in room - want, the pen on top
+        scale = (room - want) / max(extent - pen, 1.0)
+        grow = int(round((want - pen * scale) / 2))
+    img = Image.fromarray(mask.astype(np.uint8) * 255)
+    small = img.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.BOX)
+    if grow > 0:
+        padded = Image.new("L", (small.width + 2 * grow, small.height + 2 * grow), 0)
+        padded.paste(small, (grow, grow))
+        small = padded.filter(ImageFilter.MaxFilter(2 * grow + 1))
+    hi = SIZE * SS
+    canvas = Image.new("L", (hi, hi), 0)
+    canvas.paste(small, ((hi - small.width) // 2, (hi - small.height) // 2))
+    dx, dy = mass_shift(np.asarray(canvas))
+    return np.asarray(shift_image(canvas, dx, dy).reduce(SS), np.float32) / 255

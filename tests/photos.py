@@ -1,0 +1,66 @@
+"""Test photos for the photo reader's tests (CPython and Chromium): made by the evaluation's own
+generator (train/photo_make.py) from MNIST training digits, with fixed seeds, plus the bad files
+the page must refuse with a message."""
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+
+import numpy as np
+from PIL import Image
+
+
+@lru_cache(maxsize=None)
+def _train():
+    from train.data import load_split, mnist_dir
+    return load_split(mnist_dir(), "train")
+
+
+def photo(seed: int, size="scan", paper="plain", ink="blue", lines=1, lengths=(3, 5)):
+    from train.photo_make import make_photo
+    x, y = _train()
+    return make_photo(x, y, np.random.default_rng(seed), size, paper, ink, lines, lengths)
+
+
+def encode(im: Image.Image, fmt: str = "JPEG", **kw) -> bytes:
+    b = io.BytesIO()
+    im.save(b, fmt, **kw)
+    return b.getvalue()
+
+
+def turned_with_exif(jpeg: bytes) -> bytes:
+    """The same photo stored on its side with EXIF orientation 6 (as a phone held upright stores
+    it): a viewer that applies the orientation shows it upright again."""
+    im = Image.open(io.BytesIO(jpeg))
+    exif = Image.Exif()
+    exif[0x0112] = 6                      # "rotate 90 CW to view"
+    return encode(im.transpose(Image.Transpose.ROTATE_90), "JPEG", quality=90, exif=exif.tobytes())
+
+
+def bad_files(jpeg: bytes) -> dict[str, tuple[bytes, str]]:
+    """name -> (bytes, words the message must hold)."""
+    return {
+        "not an image": (b"digitpad: this is text, not a photo\n" * 20, "not an image"),
+        "truncated JPEG": (jpeg[: len(jpeg) // 3], "cut short"),
+        "HEIC": (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 200, "HEIC"),
+        "1x1": (encode(Image.new("RGB", (1, 1), "white"), "PNG"), "1×1"),
+        "blank sheet": (encode(Image.new("RGB", (1600, 1200), (245, 245, 240))), "No handwritten digits"),
+        "landscape": (encode(landscape()), "No handwritten digits"),
+        "50 MP PNG": (encode(Image.new("L", (8660, 5774), 250), "PNG"), "too large"),
+    }
+
+
+def landscape() -> Image.Image:
+    """Sky, hills and a lake: smooth colour, no ink."""
+    yy, xx = np.mgrid[0:600, 0:800] / 600.0
+    sky = np.stack([120 + 80 * yy, 170 + 50 * yy, 235 - 20 * yy], -1)
+    hill = yy > 0.55 + 0.08 * np.sin(xx * 6)
+    img = np.where(hill[..., None], np.stack([60 + 40 * xx, 120 + 30 * yy, 50 + 0 * xx], -1), sky)
+    return Image.fromarray(img.clip(0, 255).astype(np.uint8)).resize((1600, 1200), Image.BILINEAR)
+
+
+def big_jpeg() -> bytes:
+    """50 MP of paper with a number on it, as a JPEG (small in bytes, huge when decoded)."""
+    p = photo(3, "scan", "plain", "black", 1, (2, 2))
+    im = Image.open(io.BytesIO(p.jpeg)).resize((8660, 5774), Image.BILINEAR)
+    return encode(im, "JPEG", quality=70), p.lines

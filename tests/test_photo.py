@@ -1,0 +1,167 @@
+"""The photo reader in CPython (digitpad.photo, the very code the page runs), with the shipped
+network run by onnxruntime: numbers read from generated photos, each step on its own, and every
+bad file refused with a message."""
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from digitpad.photo import decode as dec
+from digitpad.photo.ink import find_ink, long_runs, remove_rules
+from digitpad.photo.reader import open_photo, plan
+from digitpad.photo.symbols import frame, group_lines, label, paint
+from photos import bad_files, big_jpeg, encode, photo, turned_with_exif
+
+
+@pytest.fixture(scope="module")
+def reader():
+    from train.config import resolve
+    from train.photos import PhotoReader
+    return PhotoReader(resolve("models"))
+
+
+def test_labels_match_a_flood_fill():
+    rng = np.random.default_rng(0)
+    mask = rng.random((40, 50)) < 0.35
+    comp = label(mask)
+    seen = np.zeros_like(mask)
+    for i, box in enumerate(comp.boxes):        # each component, painted back, is connected and whole
+        x0, y0, x1, y1 = box
+        m = paint(comp, [i], box)
+        assert m.sum() == comp.area[i] and (mask[y0:y1, x0:x1] >= m).all()
+        seen[y0:y1, x0:x1] |= m
+    assert (seen == mask).all()
+    assert len(comp.area) == _flood_count(mask)
+
+
+def _flood_count(mask):
+    todo, n = mask.copy(), 0
+    for y, x in zip(*np.nonzero(mask)):
+        if not todo[y, x]:
+            continue
+        n += 1
+        stack = [(y, x)]
+        todo[y, x] = False
+        while stack:
+            cy, cx = stack.pop()
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    ny, nx = cy + dy, cx + dx
+                    if 0 <= ny < mask.shape[0] and 0 <= nx < mask.shape[1] and todo[ny, nx]:
+                        todo[ny, nx] = False
+                        stack.append((ny, nx))
+    return n
+
+
+def test_rules_are_taken_out_and_strokes_across_them_kept():
+    mask = np.zeros((100, 300), bool)
+    mask[50:53, :] = True                     # a ruled line
+    mask[20:80, 100:106] = True               # a stroke crossing it
+    assert long_runs(mask, 200)[51].all() and not long_runs(mask, 200)[30].any()
+    clean, rules = remove_rules(mask, 200, 200)
+    assert not clean[51, :90].any() and clean[45:58, 100:106].all()
+
+
+def test_a_digit_is_framed_as_mnist():
+    mask = np.zeros((90, 40), bool)
+    mask[:, 18:22] = True                     # a thin 1, 90 px tall
+    img = frame(mask)
+    ys, xs = np.nonzero(img > 0.3)
+    assert img.shape == (28, 28) and 18 <= ys.max() - ys.min() + 1 <= 21     # fitted in 20 px
+    assert 1.5 <= (img > 0.3).sum(1)[ys.min() + 5] <= 4                      # MNIST's pen width
+    assert abs(np.average(np.arange(28), weights=img.sum(0)) - 13.5) < 1      # centred by mass
+
+
+def test_lines_come_in_reading_order():
+    mask = np.zeros((200, 200), bool)
+    mask[120:150, 10:20] = mask[120:150, 50:60] = mask[20:50, 30:40] = True
+    mask[55:60, 30:40] = True                 # a piece under the first line's symbol joins it
+    comp = label(mask)
+    lines = group_lines(comp, list(range(len(comp.area))), 30.0)
+    firsts = [comp.boxes[ln[0]][1] for ln in lines]
+    assert len(lines) == 2 and firsts[0] < firsts[1] and len(lines[1]) == 2
+
+
+@pytest.mark.parametrize("paper", ["plain", "ruled", "squared", "form"])
+def test_numbers_are_read_from_photos_of_each_paper(reader, paper):
+    p = photo(11, "scan", paper, "blue", 1)
+    view = reader.read(p.jpeg)
+    assert [ln["number"] for ln in view["photo"]["lines"]] == p.lines
+    assert view["number"] == p.lines[0] and view["message"].startswith(f"Reads {p.lines[0]}")
+
+
+def test_several_lines_and_inks(reader):
+    p = photo(12, "scan", "ruled", "pencil", 3)
+    assert [ln["number"] for ln in reader.read(p.jpeg)["photo"]["lines"]] == p.lines
+
+
+def test_a_phone_photo_is_shrunk_while_it_is_decoded(reader):
+    p = photo(13, "phone", "plain", "black", 1)
+    im = Image.open(io.BytesIO(p.jpeg))
+    assert im.size == (4032, 3024)
+    grey = dec.decode(p.jpeg)
+    assert max(grey.size) <= dec.MAX_SIDE and grey.mode == "L"
+    assert reader.read(p.jpeg)["number"] == p.lines[0]
+
+
+def test_exif_orientation_is_applied(reader):
+    p = photo(14, "scan", "plain", "blue", 1)
+    turned = turned_with_exif(p.jpeg)
+    assert Image.open(io.BytesIO(turned)).size == (1200, 1600)          # stored on its side
+    assert dec.decode(turned).size == (1200, 900)                       # read upright
+    assert reader.read(turned)["number"] == p.lines[0]
+
+
+def test_light_ink_on_dark_is_read(reader):
+    p = photo(15, "scan", "plain", "black", 1)
+    inverted = encode(Image.eval(Image.open(io.BytesIO(p.jpeg)), lambda v: 255 - v))
+    assert find_ink(dec.decode(inverted)).inverted
+    assert reader.read(inverted)["number"] == p.lines[0]
+
+
+def test_a_rectangle_reads_only_that_part(reader):
+    p = photo(16, "scan", "plain", "blue", 2, (3, 3))
+    whole = reader.read(p.jpeg)["photo"]
+    top = whole["symbols"][whole["lines"][0]["symbols"][0]]["quad"]
+    view = reader.read(p.jpeg, crop=[0.0, 0.0, 1.0, (top[5] + top[7]) / 2 + 0.02])
+    assert [ln["number"] for ln in view["photo"]["lines"]] == p.lines[:1]
+
+
+def test_webp_and_png_are_read(reader):
+    p = photo(17, "scan", "squared", "blue", 1)
+    im = Image.open(io.BytesIO(p.jpeg))
+    for fmt in ("PNG", "WEBP"):
+        assert reader.read(encode(im, fmt))["number"] == p.lines[0]
+
+
+def test_every_bad_file_gets_a_message(reader):
+    for name, (data, words) in bad_files(photo(18).jpeg).items():
+        try:
+            message = reader.read(data)["message"]
+        except dec.PhotoError as e:
+            message = str(e)
+        assert words in message, (name, message)
+
+
+def test_a_50_megapixel_jpeg_is_shrunk_on_decode(reader):
+    data, lines = big_jpeg()
+    im = Image.open(io.BytesIO(data))
+    assert im.size[0] * im.size[1] > 50e6
+    assert max(dec.decode(data).size) <= dec.MAX_SIDE
+    assert reader.read(data)["number"] == lines[0]
+
+
+def test_the_plan_is_one_batch_for_both_networks():
+    p = photo(19, "scan", "plain", "blue", 2)
+    batch, finish = plan(open_photo(p.jpeg), *_rules())
+    assert batch.dtype == np.float32 and batch.shape[1:] == (1, 28, 28) and batch.max() <= 1
+    n = len(batch)
+    view = finish(np.full((n, 10), 0.1, np.float32), np.tile([0.9, 0.1], (n, 1)).astype(np.float32))
+    assert view["view"]["photo"]["lines"] == []                  # every symbol rejected: no number
+
+
+def _rules():
+    from digitpad.segment import Params
+    from digitpad.views import Thresholds
+    return Params(), Thresholds()

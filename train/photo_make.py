@@ -1,0 +1,141 @@
+"""Test photos of handwritten numbers, made from MNIST **training** digits (the test set stays for
+the networks' own report): numbers of 1-6 digits written on paper and photographed or scanned.
+
+Each photo varies what a phone or a scanner varies: paper (plain, ruled, squared, a printed form's
+box with a label such as "Total:"), ink (blue and black pen, pencil), uneven light and a shadow,
+the table beyond the paper's edge, a few degrees of turn and shear, blur, noise and JPEG.
+Phone photos are 4032x3024; scans about 2 MP (1600x1200). Some photos hold 2-3 lines.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
+
+PAPERS = ("plain", "ruled", "squared", "form")
+INKS = {"blue": ((28, 48, 150), 0.95), "black": ((25, 25, 30), 0.95), "pencil": ((85, 85, 90), 0.6)}
+SIZES = {"phone": (4032, 3024), "scan": (1600, 1200)}
+LABELS = ("Total:", "Amount", "No.", "Ref", "Qty:")
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+GAP = (0.12, 0.5)           # gap between neighbouring digits' inks, share of the digit height
+
+
+@dataclass
+class Photo:
+    jpeg: bytes
+    lines: list[str]                       # the number of each line, top to bottom
+    paper: str
+    ink: str
+    size: str
+    meta: dict = field(default_factory=dict)
+
+
+def _digit_mask(img28: np.ndarray, height: int) -> Image.Image:
+    """An MNIST digit at `height` px for its 20 px box: smooth up-scaling, then a pen's edge."""
+    side = int(round(height * 28 / 20))
+    big = Image.fromarray(img28.astype(np.uint8)).resize((side, side), Image.BICUBIC)
+    return big.point(lambda v: int(np.clip((v - 70) * 2.2, 0, 255)))
+
+
+def _paper(size, kind: str, h: int, rng, draw_lines=True) -> Image.Image:
+    w_, h_ = size
+    tint = rng.integers(232, 256, 3)
+    paper = Image.new("RGB", size, tuple(int(t) for t in tint))
+    d = ImageDraw.Draw(paper)
+    lw = max(1, int(round(h * rng.uniform(0.02, 0.04))))
+    rule = tuple(int(v) for v in rng.choice([[150, 180, 225], [170, 170, 175], [200, 150, 150]]))
+    if kind == "ruled" and draw_lines:
+        step = int(h * rng.uniform(1.5, 2.0))
+        for y in range(int(rng.integers(0, step)), h_, step):
+            d.line([(0, y), (w_, y)], fill=rule, width=lw)
+    if kind == "squared" and draw_lines:
+        step = int(h * rng.uniform(0.55, 0.9))
+        for y in range(int(rng.integers(0, step)), h_, step):
+            d.line([(0, y), (w_, y)], fill=rule, width=lw)
+        for x in range(int(rng.integers(0, step)), w_, step):
+            d.line([(x, 0), (x, h_)], fill=rule, width=lw)
+    return paper
+
+
+def _light(img: Image.Image, rng) -> Image.Image:
+    """A lamp's falloff (a ramp and a vignette) and sometimes a soft shadow across the paper."""
+    w, h = img.size
+    yy, xx = np.mgrid[0:64, 0:64] / 63.0
+    ang = rng.uniform(0, 2 * np.pi)
+    ramp = (np.cos(ang) * (xx - 0.5) + np.sin(ang) * (yy - 0.5)) * rng.uniform(0, 0.5)
+    vign = ((xx - 0.5) ** 2 + (yy - 0.5) ** 2) * rng.uniform(0, 0.6)
+    f = 1 - np.clip(ramp + 0.25, 0, None) - vign
+    if rng.random() < 0.3:                           # a soft shadow (a hand, a phone) over part of it
+        a = rng.uniform(0, 2 * np.pi)
+        edge = np.cos(a) * (xx - rng.uniform(0.2, 0.8)) + np.sin(a) * (yy - rng.uniform(0.2, 0.8))
+        f *= 1 - rng.uniform(0.15, 0.35) * np.clip(edge * 8 + 0.5, 0, 1)
+    gain = Image.fromarray((np.clip(f, 0.35, 1) * 255).astype(np.uint8)).resize((w, h), Image.BILINEAR)
+    return ImageChops.multiply(img, Image.merge("RGB", [gain] * 3))
+
+
+def make_photo(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator, size: str = "scan",
+               paper: str = "plain", ink: str = "blue", n_lines: int = 1, lengths=(1, 6)) -> Photo:
+    W, H = SIZES[size]
+    scale = W / 1600
+    h = int(rng.uniform(55, 110) * scale)             # a digit's height on the photo
+    lines, rows = [], []
+    for _ in range(n_lines):
+        n = int(rng.integers(lengths[0], lengths[1] + 1))
+        idx = rng.integers(0, len(images), n)
+        lines.append("".join(str(int(labels[i])) for i in idx))
+        rows.append(idx)
+    sheet = _paper((W, H), paper, h, rng)
+    d = ImageDraw.Draw(sheet)
+    colour, strength = INKS[ink]
+    line_gap = int(h * (rng.uniform(2.8, 3.2) if paper == "form" else rng.uniform(1.7, 2.3)))
+    y = int(H / 2 - (n_lines * line_gap) / 2 + rng.uniform(-0.1, 0.1) * H)
+    for idx in rows:
+        masks = [_digit_mask(images[i], int(h * rng.uniform(0.9, 1.1))) for i in idx]
+        inks = [m.getbbox() or (0, 0, 1, 1) for m in masks]
+        widths = [b[2] - b[0] for b in inks]
+        gaps = [int(h * rng.uniform(*GAP)) for _ in idx]
+        total = sum(widths) + sum(gaps[:-1])
+        x = int(W / 2 - total / 2 + rng.uniform(-0.1, 0.1) * W)
+        x0 = x
+        if paper == "form":
+            if FONT.exists() and rng.random() < 0.6:   # a printed label before the box
+                font = ImageFont.truetype(str(FONT), int(h * 0.45))
+                text = str(rng.choice(LABELS))
+                tw = d.textlength(text, font=font)
+                d.text((x - tw - 0.9 * h, y + h * 0.3), text, fill=(30, 30, 30), font=font)
+            m = int(h * rng.uniform(0.35, 0.6))
+            d.rectangle([x - m, y - m, x + total + m, y + h + m], outline=(20, 20, 20),
+                        width=max(2, int(h * 0.035)))
+        layer = Image.new("RGB", sheet.size, colour)
+        for mask, box, gap in zip(masks, inks, gaps):
+            drop = int(h * rng.uniform(-0.06, 0.06))
+            top = y + drop - box[1] + (h - (box[3] - box[1])) // 2
+            alpha = mask.point(lambda v: int(v * strength))
+            sheet.paste(layer.crop((0, 0) + mask.size), (x - box[0], top), alpha)
+            x += box[2] - box[0] + gap
+        y += line_gap
+        del x0
+    sheet = _light(sheet, rng)
+    if size == "phone" and rng.random() < 0.7:        # the table around the paper
+        table = Image.new("RGB", sheet.size, tuple(int(v) for v in rng.integers(40, 120, 3)))
+        m = [int(rng.uniform(0.02, 0.12) * s) for s in (W, H, W, H)]
+        keep = Image.new("L", sheet.size, 0)
+        ImageDraw.Draw(keep).rectangle([m[0], m[1], W - m[2], H - m[3]], fill=255)
+        sheet = Image.composite(sheet, table, keep)
+    turn, shear = rng.uniform(-4, 4), np.tan(np.radians(rng.uniform(-3, 3)))
+    sheet = sheet.transform(sheet.size, Image.AFFINE, (1, shear, -shear * H / 2, 0, 1, 0), Image.BILINEAR,
+                            fillcolor=(90, 80, 70)).rotate(turn, Image.BILINEAR, fillcolor=(90, 80, 70))
+    blur = rng.uniform(0, 1.2) * scale
+    if blur > 0.3:
+        sheet = sheet.filter(ImageFilter.GaussianBlur(blur))
+    sigma = rng.uniform(2, 7)
+    noise = Image.effect_noise(sheet.size, sigma)
+    sheet = ImageChops.add(sheet, Image.merge("RGB", [noise] * 3), 1.0, -128)
+    buf = io.BytesIO()
+    quality = int(rng.integers(60, 93))
+    sheet.save(buf, "JPEG", quality=quality)
+    return Photo(buf.getvalue(), lines, paper, ink, size,
+                 {"digit_height": h, "turn": round(turn, 2), "quality": quality, "blur": round(blur, 2)})

@@ -1,0 +1,193 @@
+// Photos of handwritten numbers: loaded the first time a photo is opened (app.js imports this
+// module then, and the Python worker fetches its photo bundle). Python reads the photo and decides
+// everything; this module shows the photo scaled to fit, a box and the digit read over each symbol,
+// the lines read, and lets a person select a symbol, drag a rectangle to read only that part,
+// copy the numbers or save them as CSV, and go back to the pad, whose drawing is never touched.
+const $ = (id) => document.getElementById(id);
+const root = document.documentElement;
+const MAX_BYTES = 64 * 1024 * 1024;      // digitpad.photo.page.MAX_BYTES
+const DRAG = 8;                          // px: a shorter drag is a tap on a box
+
+export function setupPhoto({ call, apply, note, pad }) {
+  const canvas = $("photo-canvas"), ctx = canvas.getContext("2d");
+  let bitmap = null, photo = null, busy = false, queued = null, drag = null;
+
+  function fit() {       // the canvas keeps the photo's shape, as wide as the pad's frame allows
+    const w = Math.min(canvas.parentElement.clientWidth || 560, 900);
+    const aspect = bitmap ? bitmap.height / bitmap.width : 0.75;
+    canvas.width = Math.round(w * devicePixelRatio);
+    canvas.height = Math.round(w * aspect * devicePixelRatio);
+    canvas.style.width = `${w}px`;
+    canvas.style.height = `${Math.round(w * aspect)}px`;
+  }
+
+  function paint() {
+    const W = canvas.width, H = canvas.height, k = devicePixelRatio;
+    ctx.clearRect(0, 0, W, H);
+    if (bitmap) ctx.drawImage(bitmap, 0, 0, W, H);
+    for (const [i, s] of (photo ? photo.symbols : []).entries()) {
+      const q = s.quad, selected = i === photo.selected;
+      ctx.beginPath();
+      for (let j = 0; j < 8; j += 2) ctx[j ? "lineTo" : "moveTo"](q[j] * W, q[j + 1] * H);
+      ctx.closePath();
+      ctx.lineWidth = (selected ? 4 : 2) * k;
+      ctx.strokeStyle = s.rejected ? "#a14d00" : s.uncertain ? "#b8860b" : "#197441";
+      ctx.stroke();
+      if (!s.rejected) {
+        ctx.font = `bold ${Math.round(16 * k)}px system-ui, sans-serif`;
+        const x = q[0] * W, y = q[1] * H - 4 * k;
+        ctx.fillStyle = "rgba(255,255,255,.85)";
+        ctx.fillRect(x, y - 16 * k, ctx.measureText(String(s.digit)).width + 6 * k, 18 * k);
+        ctx.fillStyle = ctx.strokeStyle;
+        ctx.fillText(String(s.digit), x + 3 * k, y);
+      }
+    }
+    if (drag && drag.moved) {
+      ctx.setLineDash([6 * k, 4 * k]); ctx.lineWidth = 2 * k; ctx.strokeStyle = "#1f5fbf";
+      ctx.strokeRect(drag.x0 * W, drag.y0 * H, (drag.x1 - drag.x0) * W, (drag.y1 - drag.y0) * H);
+      ctx.setLineDash([]);
+    }
+  }
+
+  function showLines() {
+    const ol = $("lines");
+    const lines = photo ? photo.lines : [];
+    ol.replaceChildren(...lines.map((ln) => {
+      const li = document.createElement("li");
+      const unsure = ln.symbols.filter((i) => photo.symbols[i].uncertain && !photo.symbols[i].rejected).length;
+      li.textContent = ln.number + (unsure ? ` (${unsure} uncertain)` : "");
+      return li;
+    }));
+    $("photo-lines").hidden = lines.length < 2;
+    $("photo-copy").disabled = $("photo-csv").disabled = !lines.length;
+    canvas.setAttribute("aria-label", photo && lines.length ? `The photo, read as ${lines.map((l) => l.number).join(", ")}` :
+      "The photo: no handwritten digits found");
+  }
+
+  function show(on) {
+    root.dataset.mode = on ? "photo" : "pad";
+    $("photo-view").hidden = !on;
+    document.querySelector("#pad-panel .pad-frame").hidden = on;
+  }
+
+  function result(r) {
+    if (r.view && r.view.photo) {
+      photo = r.view.photo;
+      apply(r);
+      root.dataset.photos = String(Number(root.dataset.photos || 0) + 1);
+      const t = r.timing || {};
+      if (t.photo_in) {          // where a photo's time went (build.py bench): Python's phases, the networks
+        const ph = r.view.photo.phases;
+        root.dataset.photoPhases = JSON.stringify({ decode: ph.decode, clean: ph.clean, segment: ph.segment,
+          networks: t.model_out && t.model_in ? t.model_out - t.model_in : 0, python: t.python_out - t.photo_in,
+          images: ph.images });
+      }
+      showLines();
+      paint();
+    } else if (r.error) note(r.error);
+    return r;
+  }
+
+  async function open(file) {
+    if (busy) {          // the newest one is read next; a photo in between is skipped
+      queued = file;
+      note("Still reading the previous photo: this one is read next.");
+      return;
+    }
+    if (file.size > MAX_BYTES) {
+      note(`That file is ${(file.size / 1e6).toFixed(0)} MB: a photo of up to 64 MB can be read here.`);
+      return;
+    }
+    busy = true;
+    root.dataset.photoBusy = "true";
+    note("Reading the photo…");
+    const t0 = performance.now();
+    // the browser decodes its own copy to show (off the main thread); Python decodes the bytes
+    // ... at the size it is shown: a 12 MP photo scaled on the main thread would block it
+    const shown = createImageBitmap(file, { resizeWidth: Math.round(Math.min(canvas.parentElement.clientWidth || 560, 900) *
+      devicePixelRatio), resizeQuality: "medium" }).catch(() => null);
+    const r = await call("photo", { file });
+    const b = await shown;
+    if (r.view && r.view.photo) {
+      if (bitmap) bitmap.close();
+      bitmap = b;
+      show(true);
+      fit();
+      result(r);
+      root.dataset.photoOpenMs = (performance.now() - t0).toFixed(1);
+    } else {
+      if (b) b.close();
+      note(`${r.error || "The photo could not be read."}${photo ? "" : " Your drawing is still on the pad."}`);
+      root.dataset.photoErrors = String(Number(root.dataset.photoErrors || 0) + 1);
+    }
+    busy = false;
+    delete root.dataset.photoBusy;
+    if (queued) { const next = queued; queued = null; open(next); }
+  }
+
+  const at = (e) => {
+    const r = canvas.getBoundingClientRect();
+    return [Math.min(Math.max((e.clientX - r.left) / r.width, 0), 1), Math.min(Math.max((e.clientY - r.top) / r.height, 0), 1)];
+  };
+  const inside = (q, x, y) => {          // a point in a convex quad (corners clockwise)
+    let sign = 0;
+    for (let j = 0; j < 8; j += 2) {
+      const [ax, ay, bx, by] = [q[j], q[j + 1], q[(j + 2) % 8], q[(j + 3) % 8]];
+      const c = Math.sign((bx - ax) * (y - ay) - (by - ay) * (x - ax));
+      if (c && sign && c !== sign) return false;
+      sign = sign || c;
+    }
+    return true;
+  };
+
+  canvas.addEventListener("pointerdown", (e) => {
+    if (!photo || busy) return;
+    const [x, y] = at(e);
+    drag = { x0: x, y0: y, x1: x, y1: y, sx: e.clientX, sy: e.clientY, moved: false };
+    canvas.setPointerCapture(e.pointerId);
+  });
+  canvas.addEventListener("pointermove", (e) => {
+    if (!drag) return;
+    [drag.x1, drag.y1] = at(e);
+    drag.moved ||= Math.hypot(e.clientX - drag.sx, e.clientY - drag.sy) > DRAG;
+    if (drag.moved) paint();
+  });
+  canvas.addEventListener("pointerup", async () => {
+    const d = drag;
+    drag = null;
+    if (!d) return;
+    if (d.moved) {
+      note("Reading the part you marked…");
+      result(await call("photo", { crop: [Math.min(d.x0, d.x1), Math.min(d.y0, d.y1), Math.max(d.x0, d.x1), Math.max(d.y0, d.y1)] }));
+      return;
+    }
+    const i = photo.symbols.findIndex((s) => inside(s.quad, d.x0, d.y0));
+    if (i >= 0) result(await call("photo_select", { index: i }));
+  });
+  canvas.addEventListener("pointercancel", () => { drag = null; paint(); });
+
+  $("photo-back").onclick = async () => {
+    show(false);
+    pad.paint();
+    apply(await call("photo_close"));
+  };
+  $("photo-whole").onclick = async () => result(await call("photo", { crop: null }));
+  $("photo-copy").onclick = async () => {
+    const text = photo.lines.map((l) => l.number).join("\n");
+    try { await navigator.clipboard.writeText(text); note(`Copied: ${text.replace(/\n/g, ", ")}`); } catch {
+      note(`The browser would not copy: select the numbers in the list and copy them (${text.replace(/\n/g, ", ")}).`);
+    }
+  };
+  $("photo-csv").onclick = () => {
+    const rows = [["line", "number", "uncertain_digits"], ...photo.lines.map((l, i) => [i + 1, l.number,
+      l.symbols.filter((k) => photo.symbols[k].uncertain && !photo.symbols[k].rejected).length])];
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(new Blob([rows.map((r) => r.join(",")).join("\n") + "\n"], { type: "text/csv" }));
+    a.download = "digitpad-numbers.csv";
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  };
+  addEventListener("resize", () => { if (photo) { fit(); paint(); } });
+
+  return { open, active: () => root.dataset.mode === "photo" };
+}
