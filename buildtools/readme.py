@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
-DOCS = (README, ROOT / "docs" / "performance.md", ROOT / "docs" / "models.md")
+DOCS = (README, ROOT / "docs" / "performance.md", ROOT / "docs" / "models.md", ROOT / "docs" / "photos.md")
 
 
 def replace_sections(sections: dict[str, str], readme: Path | None = None, required: bool = False) -> None:

@@ -5,6 +5,8 @@ docs/screenshot.png: a desktop, where a person writes 2026 with the mouse (four 
 traced to pen strokes, side by side, by the numbers evaluation's own composer).
 docs/screenshot-phone.png: a 390x844 phone, where a finger writes one MNIST test 7 (real touch
 events); the picture is the screen as it is after drawing, unscrolled.
+docs/screenshot-photo.png: a desktop reading a generated photo of two lines on ruled paper in
+pencil (the photo evaluation's generator, MNIST training digits), its boxes over the photo.
 """
 from __future__ import annotations
 
@@ -52,9 +54,25 @@ def main(dist: Path = ROOT / "dist", docs: Path = ROOT / "docs") -> None:
         app.wait_predictions(len(seven))
         print(f"phone: read {app.digit()!r}, verdict {app.verdict()}")
         app.page.screenshot(path=str(docs / "screenshot-phone.png"))
+        phone.close()
+
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        app = App(page, server.origin).open(server.url)
+        import sys
+        import tempfile
+        sys.path.insert(0, str(ROOT / "tests"))
+        from photos import photo
+        p = photo(7, "scan", "ruled", "pencil", 2, (4, 5))
+        with tempfile.NamedTemporaryFile(suffix=".jpg") as f:
+            f.write(p.jpeg)
+            f.flush()
+            page.set_input_files("#photo", f.name)
+            app.wait_attr("photos", 1, timeout=60_000)
+        print(f"photo: written {p.lines}, read {[li.text_content() for li in page.query_selector_all('#lines li')]}")
+        page.screenshot(path=str(docs / "screenshot-photo.png"), clip={"x": 0, "y": 0, "width": 1280, "height": 760})
         browser.close()
     server.stop()
-    print(f"wrote {docs / 'screenshot.png'} and {docs / 'screenshot-phone.png'}")
+    print(f"wrote {docs / 'screenshot.png'}, {docs / 'screenshot-phone.png'} and {docs / 'screenshot-photo.png'}")
 
 
 if __name__ == "__main__":

@@ -111,7 +111,7 @@ def run_photos(cfg: PhotosConfig, log=print) -> dict:
         sheet.save(reports / "photos.png", optimize=True)
     if cfg.write_readme:
         from buildtools.readme import replace_sections
-        replace_sections({"photos": table(result)})
+        replace_sections({"photos": table(result), "photobrief": brief(result)})
     log(json.dumps({k: v for k, v in result.items() if k != "misses"}))
     return result
 
@@ -139,3 +139,17 @@ def table(r: dict) -> str:
              "[reports/photos.json](reports/photos.json) lists the misses; "
              "[reports/photos.png](reports/photos.png) shows some photos read."]
     return "\n".join(rows)
+
+
+def brief(r: dict) -> str:
+    """The README's few rows; docs/photos.md has the whole table."""
+    rates = r["rates"]
+    one, many = rates["all"], rates.get("lines: 2-3", {"n": 0, "exact": 0})
+    return "\n".join([
+        "| photos of handwritten numbers, read exactly | measured | target |", "|---|---|---|",
+        f"| one line of 1-6 digits ({one['n']} photos: plain, ruled, squared paper, printed boxes; pen and pencil) | "
+        f"**{100 * one['exact']:.1f}%** | ≥ 97% |",
+        f"| 2-3 lines, every line right ({many['n']} photos) | **{100 * many['exact']:.1f}%** | ≥ 95% |",
+        f"| digits read right ({r['digits']}) | {100 * r['digits_right']:.2f}% | – |",
+        "", "Photos made from MNIST **training** digits, a fifth at phone size (4032×3024), the rest 2 MP scans; "
+        "read by the page's own code and network (`python -m train photos`)."])

@@ -59,6 +59,7 @@ export function setupPhoto({ call, apply, note, pad }) {
       return li;
     }));
     $("photo-lines").hidden = lines.length < 2;
+    $("number-panel").hidden = lines.length >= 2;          // several lines: the list is the answer
     $("photo-copy").disabled = $("photo-csv").disabled = !lines.length;
     canvas.setAttribute("aria-label", photo && lines.length ? `The photo, read as ${lines.map((l) => l.number).join(", ")}` :
       "The photo: no handwritten digits found");
@@ -67,6 +68,10 @@ export function setupPhoto({ call, apply, note, pad }) {
   function show(on) {
     root.dataset.mode = on ? "photo" : "pad";
     $("photo-view").hidden = !on;
+    if (!on) {                 // the pad's own answer: its number, no list of lines
+      $("photo-lines").hidden = true;
+      $("number-panel").hidden = false;
+    }
     document.querySelector("#pad-panel .pad-frame").hidden = on;
   }
 

@@ -134,7 +134,7 @@ def test_a_photo_symbol_is_selected_and_taught_by_its_key(app, tmp_path, oracle)
     assert app.page.text_content("#number") == p.lines[0]            # the photo read again, the same
 
 
-def test_photos_are_read_offline_after_one(make_app, dist, tmp_path):
+def test_photos_are_read_offline_after_one(make_app, dist, tmp_path, oracle):
     server = Server(dist)
     try:
         app = make_app(server.origin, service_workers="allow")
@@ -146,5 +146,17 @@ def test_photos_are_read_offline_after_one(make_app, dist, tmp_path):
         server.stop()
     app.page.context.set_offline(True)
     app.open(server.url)
-    second = photo(30, "scan", "form", "black", 1)
-    assert read(app, second.jpeg, "drop")["number"] == second.lines[0]
+    second = photo(30, "scan", "ruled", "black", 2)       # what the page reads offline is what CPython reads
+    assert read(app, second.jpeg, "drop")["lines"] == [ln["number"] for ln in oracle.read(second.jpeg)["photo"]["lines"]]
+    assert app.page.evaluate("navigator.onLine") is False
+
+
+def test_a_photo_read_is_accessible(app, tmp_path):
+    """axe-core on the page with a photo of two lines read: the photo's canvas has its text (the
+    numbers), the lines are a real list, every new control is named."""
+    from .test_accessibility import axe, check
+    p = photo(31, "scan", "ruled", "blue", 2)
+    read(app, p.jpeg, tmp_path=tmp_path)
+    label = app.page.get_attribute("#photo-canvas", "aria-label")
+    assert all(n in label for n in app.page.eval_on_selector_all("#lines li", "l => l.map(e => e.textContent.split(' ')[0])"))
+    check(axe(app), "photo")

@@ -23,6 +23,7 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 MARGIN = 0.08         # the turn is measured without this share of each side
+TABLE_CONTRAST = 0.35   # the table beyond a sheet is this much darker than the sheet (its 75th percentile)
 STATS = 3              # statistics of the picture's grey levels are taken on every 3rd row and column
 SMALL = 160            # the light estimate's copy, longest side
 SKEW_SIDE = 300        # the deskew search's copy, longest side
@@ -83,7 +84,27 @@ def otsu(values: np.ndarray) -> float:
     return float(np.argmax(between)) / 255
 
 
-def ground(d: np.ndarray, t: float) -> np.ndarray:
+def table(g: np.ndarray) -> np.ndarray:
+    """Beyond the paper's edge (a small copy of the grey picture, ink dark): regions far darker
+    than the paper, pixel by pixel, that reach the picture's border and cover some of it. A
+    shadow or a lamp's falloff darkens paper too, but not that far."""
+    from .symbols import label, paint
+    sheet = float(np.percentile(g, 75))
+    dark = g < sheet - TABLE_CONTRAST
+    if not dark.any():
+        return dark
+    comp = label(dark)
+    b = comp.boxes
+    sh, sw = g.shape
+    border = (b[:, 0] == 0) | (b[:, 1] == 0) | (b[:, 2] == sw) | (b[:, 3] == sh)
+    out = np.zeros_like(dark)
+    for i in np.flatnonzero(border & (comp.area >= 0.01 * g.size)):
+        x0, y0, x1, y1 = b[i]
+        out[y0:y1, x0:x1] |= paint(comp, [i], (x0, y0, x1, y1))
+    return out
+
+
+def ground(d: np.ndarray, t: float, g: np.ndarray) -> np.ndarray:
     """Where the "ink" is a wide dark band or area, not writing: the table beyond the paper's edge
     (the light estimate bleeds the paper's brightness a little past it), a shadow's core. Found on
     a small copy, where a pen stroke is a pixel or two wide: what survives an opening there and
@@ -95,17 +116,20 @@ def ground(d: np.ndarray, t: float) -> np.ndarray:
     f = max(1, int(max(h, w) / SMALL))
     small = img.reduce(f) if f > 1 else img
     dark = small.point(lambda v: 255 if v > t * 255 else 0)
+    grey = Image.fromarray(np.clip(g * 255, 0, 255).astype(np.uint8))
+    g_small = np.asarray(grey.reduce(f) if f > 1 else grey, np.float32) / 255
     opened = np.asarray(dark.filter(ImageFilter.MinFilter(3)).filter(ImageFilter.MaxFilter(3))) > 0
     comp = label(opened)
     sw, sh = small.size
     long = (comp.boxes[:, 2] - comp.boxes[:, 0] >= sw / 5) | (comp.boxes[:, 3] - comp.boxes[:, 1] >= sh / 5)
-    if not long.any():
-        return np.zeros((h, w), bool)
     wide = np.zeros((sh, sw), bool)
     for i in np.flatnonzero(long):
         x0, y0, x1, y1 = comp.boxes[i]
         wide[y0:y1, x0:x1] |= paint(comp, [i], (x0, y0, x1, y1))
-    grown = Image.fromarray(wide.astype(np.uint8) * 255).filter(ImageFilter.MaxFilter(5))
+    wide |= table(g_small)
+    if not wide.any():
+        return np.zeros((h, w), bool)
+    grown = Image.fromarray(wide.astype(np.uint8) * 255).filter(ImageFilter.MaxFilter(7))
     return np.asarray(grown.resize((w, h), Image.NEAREST)) > 0
 
 
@@ -232,7 +256,7 @@ def find_ink(grey: Image.Image) -> Ink:
         g = 1 - g
     d = flatten(g)
     t = threshold(d)
-    d[ground(d, t)] = 0
+    d[ground(d, t, g)] = 0
     matrix = upright(d > t)
     if not np.allclose(matrix, np.eye(3)):
         d = np.asarray(_warp(Image.fromarray((d * 255).astype(np.uint8)), matrix), np.float32) / 255

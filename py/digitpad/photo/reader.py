@@ -22,6 +22,7 @@ from .symbols import find_symbols, frame, group_lines, paint
 
 MAX_CANDIDATES = 800      # images in one photo's batch; past it the photo is mostly not numbers
 MAX_LINES = 40
+NOT_A_DIGIT = 0.5         # how readily a mark the digit-or-not network rejects stands as a symbol alone
 
 
 @dataclass
@@ -131,7 +132,10 @@ def plan(photo: Photo, params: Params, th: Thresholds, crop=None):
             p_one = {}
             for run in runs:
                 i = at[tuple(lay.strokes_of(run))]
-                p_one[run] = float(probs[i].max()) * (1.0 if pd is None else float(pd[i]))
+                digit = float(probs[i].max()) * (1.0 if pd is None else float(pd[i]))
+                # on paper, not every mark is a digit: a printed label's letters may stand as
+                # symbols of their own (rejected), instead of being joined to a digit beside them
+                p_one[run] = digit if pd is None else max(digit, (1 - float(pd[i])) * NOT_A_DIGIT)
             reading = best_reading(lay, p_one if len(lay.atoms) > 1 and len(lay.atoms) <= MAX_ATOMS else {})
             line = []
             for run in reading.runs:

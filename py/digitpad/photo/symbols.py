@@ -17,9 +17,9 @@ from .ink import median, remove_rules
 
 MIN_HEIGHT = 6          # px: a symbol smaller than this both ways is a speck
 SPECK = 0.2             # ... and so is one smaller than this share of the line's usual height
-SHORT = 0.5             # a line of writing is at least this share of the writing's height tall
+SHORT = 0.7             # a line of writing is at least this share of the writing's height tall
 JOIN = 0.3              # pieces stacked closer than this share of the writing's height are one symbol's
-EDGE = 0.015            # components this close to the picture's edge (share of its side) are not writing
+EDGE = 0.035            # components this close to the picture's edge (share of its side) are not writing
 THIN = 0.4              # a piece thinner than this share of the writing's pen is a line's, not a stroke's
 BOX_SIDE = 1.45         # a vertical run this many times the usual height is a box's side
 BOX_SIDES = 0.9         # a frame's ink covers this share of each side of its box
