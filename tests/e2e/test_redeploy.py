@@ -142,6 +142,27 @@ def test_a_visit_during_an_upload_is_refused_then_works_once_it_is_done(make_app
     app.page.wait_for_selector("html[data-offline-ready='true']", state="attached", timeout=90_000)
 
 
+def test_a_visit_during_an_upload_starts_on_its_own_once_it_is_done(make_app, builds, host):
+    """Issue 30: under max-age=600 the browser keeps the app folder's 404s for ten minutes; the
+    page asks again past its cache every few seconds and starts by itself, and a plain reload
+    then works too (no "Try again", no Shift+Reload)."""
+    h = host("max-age=600")
+    h.upload(builds["v1"])
+    h.upload(builds["v2"], "entries")
+    app = make_app(h.origin, service_workers="allow")
+    app.open(h.url, wait=False)
+    app.page.wait_for_selector("html[data-error='site-updating']", state="attached", timeout=60_000)
+    app.page.wait_for_selector("html[data-retries='1']", state="attached", timeout=10_000)  # it is looking
+    with app.page.expect_navigation(timeout=10_000):     # within 10 s of the upload's end, no click
+        h.upload(builds["v2"])
+    app.wait_ready()
+    assert builds["v2"]["build"] in app.page.text_content("#version")
+    app.page.reload()                                    # a plain reload: nothing stale in the cache
+    app.wait_ready()
+    assert builds["v2"]["build"] in app.page.text_content("#version")
+    assert_predicts_seven(app)
+
+
 @pytest.mark.parametrize("cache", HEADERS, ids=["no-header", "no-cache", "max-age-600"])
 def test_a_visit_while_the_folders_upload_gets_the_old_build_whole(make_app, builds, host, cache):
     h = host(cache)

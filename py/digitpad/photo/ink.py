@@ -98,7 +98,7 @@ def table(g: np.ndarray) -> np.ndarray:
     sh, sw = g.shape
     border = (b[:, 0] == 0) | (b[:, 1] == 0) | (b[:, 2] == sw) | (b[:, 3] == sh)
     out = np.zeros_like(dark)
-    for i in np.flatnonzero(border & (comp.area >= 0.01 * g.size)):
+    for i in np.flatnonzero(border & (comp.area >= 0.002 * g.size)):
         x0, y0, x1, y1 = b[i]
         out[y0:y1, x0:x1] |= paint(comp, [i], (x0, y0, x1, y1))
     return out
@@ -242,11 +242,29 @@ def remove_rules(mask: np.ndarray, h_len: int, v_len: int, faint: np.ndarray | N
         out.append(found if axis == 0 else found.T)
     horiz, vert = out[0] & mask, out[1] & mask
     rules = np.zeros_like(mask)
-    for found, across in ((horiz, run_lengths(mask.T).T), (vert, run_lengths(mask))):
+    for axis, found, across in ((0, horiz, run_lengths(mask.T).T), (1, vert, run_lengths(mask))):
         if found.any():
             usual = median(across[found])
-            rules |= found & (across <= usual + margin)
+            thin = found & (across <= usual + margin)
+            # a stroke crossing the rule at a slant is as thin as the rule where they meet: ink
+            # within reach on both sides of the rule says it goes on
+            reach = int(usual) + margin + 2
+            rest = mask & ~thin
+            thin &= ~(_beyond(rest, reach, axis, 1) & _beyond(rest, reach, axis, -1))
+            rules |= thin
     return mask & ~rules, rules
+
+
+def _beyond(mask: np.ndarray, k: int, axis: int, sign: int) -> np.ndarray:
+    """Whether there is ink within k pixels on one side, along an axis (0: rows, 1: columns)."""
+    out = np.zeros_like(mask)
+    n = mask.shape[axis]
+    for step in range(1, min(k, n - 1) + 1):
+        src, dst = [slice(None)] * 2, [slice(None)] * 2
+        src[axis], dst[axis] = (slice(step, None), slice(None, n - step)) if sign > 0 else \
+            (slice(None, n - step), slice(step, None))
+        out[tuple(dst)] |= mask[tuple(src)]
+    return out
 
 
 def find_ink(grey: Image.Image) -> Ink:

@@ -100,15 +100,20 @@ def paint(comp: Components, ids, box) -> np.ndarray:
     return np.cumsum(out, 1)[:, :-1] > 0
 
 
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    order = np.argsort(values)
+    cum = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cum, cum[-1] / 2)])
+
+
 def usual_height(comp: Components, keep: np.ndarray) -> float:
-    """The height of the writing: the area-weighted median height (specks of noise are many, but
-    the ink is mostly in the symbols)."""
+    """The height of the writing: the median height weighted by area squared. Specks of noise
+    and slivers of a table's edge can be many; the ink is mostly in the symbols, and the
+    symbols are the large pieces."""
     h = (comp.boxes[keep, 3] - comp.boxes[keep, 1]).astype(float)
     if not len(h):
         return 0.0
-    order = np.argsort(h)
-    cum = np.cumsum(comp.area[keep][order])
-    return float(h[order][np.searchsorted(cum, cum[-1] / 2)])
+    return _weighted_median(h, comp.area[keep].astype(float) ** 2)
 
 
 def symbol_ids(comp: Components, shape: tuple[int, int], cropped: bool = False) -> list[int]:
@@ -130,8 +135,8 @@ def symbol_ids(comp: Components, shape: tuple[int, int], cropped: bool = False) 
         runs = np.bincount(comp.runs[3], minlength=len(comp.area))
         thick = np.minimum(comp.area / np.maximum(runs, 1), comp.area / np.maximum(long, 1))
         big = keep & (long >= 0.5 * usual)
-        if big.any():
-            pen = float(median(thick[big]))
+        if big.any():                 # the pen that wrote the large pieces (weighted as above)
+            pen = _weighted_median(thick[big], comp.area[big].astype(float) ** 2)
             keep &= thick >= THIN * pen
     return [int(i) for i in np.flatnonzero(keep)]
 
