@@ -160,3 +160,18 @@ def test_a_photo_read_is_accessible(app, tmp_path):
     label = app.page.get_attribute("#photo-canvas", "aria-label")
     assert all(n in label for n in app.page.eval_on_selector_all("#lines li", "l => l.map(e => e.textContent.split(' ')[0])"))
     check(axe(app), "photo")
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_png_and_webp_are_decoded_in_the_page(app, tmp_path, oracle, fmt):
+    """Pillow's PNG plugin and the WebP codec (a WebAssembly module of its own) come with the
+    photo reader's bundle, not with the first visit."""
+    import io
+
+    from PIL import Image
+
+    from photos import encode
+    p = photo(32, "scan", "plain", "blue", 1)
+    data = encode(Image.open(io.BytesIO(p.jpeg)), fmt)
+    got = read(app, data, tmp_path=tmp_path, name=f"photo.{fmt.lower()}")
+    assert got["number"] == oracle.read(data)["number"] == p.lines[0], got["message"]

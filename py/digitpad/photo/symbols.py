@@ -19,7 +19,8 @@ MIN_HEIGHT = 6          # px: a symbol smaller than this both ways is a speck
 SPECK = 0.2             # ... and so is one smaller than this share of the line's usual height
 SHORT = 0.7             # a line of writing is at least this share of the writing's height tall
 JOIN = 0.3              # pieces stacked closer than this share of the writing's height are one symbol's
-EDGE = 0.035            # components this close to the picture's edge (share of its side) are not writing
+FLAT = 6.0              # a piece wider than this many times its height is not a symbol
+EDGE = 0.06             # components this close to the picture's edge (share of its side) are not writing
 THIN = 0.4              # a piece thinner than this share of the writing's pen is a line's, not a stroke's
 BOX_SIDE = 1.45         # a vertical run this many times the usual height is a box's side
 BOX_SIDES = 0.9         # a frame's ink covers this share of each side of its box
@@ -100,10 +101,10 @@ def paint(comp: Components, ids, box) -> np.ndarray:
     return np.cumsum(out, 1)[:, :-1] > 0
 
 
-def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+def _weighted_median(values: np.ndarray, weights: np.ndarray, q: float = 0.5) -> float:
     order = np.argsort(values)
     cum = np.cumsum(weights[order])
-    return float(values[order][np.searchsorted(cum, cum[-1] / 2)])
+    return float(values[order][np.searchsorted(cum, cum[-1] * q)])
 
 
 def usual_height(comp: Components, keep: np.ndarray) -> float:
@@ -126,17 +127,19 @@ def symbol_ids(comp: Components, shape: tuple[int, int], cropped: bool = False) 
     m = max(2, int(EDGE * min(H, W))) if not cropped else 1
     border = (b[:, 0] <= m) | (b[:, 1] <= m) | (b[:, 2] >= W - m) | (b[:, 3] >= H - m)
     long = np.maximum(w, h)
-    keep = (long >= MIN_HEIGHT) & (h < 0.6 * H) & (w < 0.9 * W)
-    usual = usual_height(comp, keep & ~border)
+    # a piece far wider than tall is an underline, a rule's or a table edge's remnant: no symbol
+    keep = (long >= MIN_HEIGHT) & (h < 0.6 * H) & (w < 0.9 * W) & (w <= FLAT * h)
+    usual = usual_height(comp, keep & ~border & (w <= 3 * h))
     keep &= ~border | (cropped & (long <= 1.5 * usual))
     if usual:
-        keep &= (long >= SPECK * usual) & (h <= 4 * usual)
+        # ... nor is one twice the writing's height and thin as a stroke (an edge, a margin rule)
+        keep &= (long >= SPECK * usual) & (h <= 4 * usual) & ~((h > 2 * usual) & (5 * w < h))
         # a pen's width: the mean run across (area / runs), or area / length for a flat piece
         runs = np.bincount(comp.runs[3], minlength=len(comp.area))
         thick = np.minimum(comp.area / np.maximum(runs, 1), comp.area / np.maximum(long, 1))
         big = keep & (long >= 0.5 * usual)
-        if big.any():                 # the pen that wrote the large pieces (weighted as above)
-            pen = _weighted_median(thick[big], comp.area[big].astype(float) ** 2)
+        if big.any():                 # the pen that wrote the large pieces (by ink, not by count;
+            pen = _weighted_median(thick[big], comp.area[big].astype(float), 0.25)   # thin side)
             keep &= thick >= THIN * pen
     return [int(i) for i in np.flatnonzero(keep)]
 
