@@ -71,6 +71,10 @@ def test_several_lines_are_listed_in_reading_order(app, tmp_path, oracle):
     assert [t.split(" ")[0] for t in got["lines"]] == p.lines == \
         [ln["number"] for ln in oracle.read(p.jpeg)["photo"]["lines"]]
     assert got["number"] == ""          # the headline is one line's; several go to the list
+    with app.page.expect_download() as d:
+        app.page.click("#photo-csv")
+    rows = open(d.value.path()).read().splitlines()
+    assert rows[0] == "line,number,uncertain_digits" and [r.split(",")[1] for r in rows[1:]] == p.lines
 
 
 def test_a_rectangle_dragged_on_the_photo_reads_only_that_part(app, tmp_path, oracle):
