@@ -108,7 +108,7 @@ def run_photos(cfg: PhotosConfig, log=print) -> dict:
         sheet = Image.new("RGB", (w * 3, h * ((len(pictures) + 2) // 3)), "white")
         for i, p in enumerate(pictures):
             sheet.paste(p, ((i % 3) * w, (i // 3) * h))
-        sheet.save(reports / "photos.png", optimize=True)
+        sheet.quantize(128, method=Image.Quantize.FASTOCTREE).save(reports / "photos.png", optimize=True)   # for the docs
     if cfg.write_readme:
         from buildtools.readme import replace_sections
         replace_sections({"photos": table(result), "photobrief": brief(result)})

@@ -155,10 +155,11 @@ def test_photos_are_read_offline_after_one(make_app, dist, tmp_path, oracle):
     assert app.page.evaluate("navigator.onLine") is False
 
 
-def test_a_photo_read_is_accessible(app, tmp_path):
+def test_a_photo_read_is_accessible(make_app, server, tmp_path):
     """axe-core on the page with a photo of two lines read: the photo's canvas has its text (the
     numbers), the lines are a real list, every new control is named."""
     from .test_accessibility import axe, check
+    app = make_app(server.origin, bypass_csp=True).open(server.url)      # axe is injected as a script
     p = photo(31, "scan", "ruled", "blue", 2)
     read(app, p.jpeg, tmp_path=tmp_path)
     label = app.page.get_attribute("#photo-canvas", "aria-label")
