@@ -99,7 +99,6 @@ def make_photo(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator,
         gaps = [int(h * rng.uniform(*GAP)) for _ in idx]
         total = sum(widths) + sum(gaps[:-1])
         x = int(W / 2 - total / 2 + rng.uniform(-0.1, 0.1) * W)
-        x0 = x
         if paper == "form":
             if FONT.exists() and rng.random() < 0.6:   # a printed label before the box
                 font = ImageFont.truetype(str(FONT), int(h * 0.45))
@@ -117,7 +116,6 @@ def make_photo(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator,
             sheet.paste(layer.crop((0, 0) + mask.size), (x - box[0], top), alpha)
             x += box[2] - box[0] + gap
         y += line_gap
-        del x0
     sheet = _light(sheet, rng)
     if size == "phone" and rng.random() < 0.7:        # the table around the paper
         table = Image.new("RGB", sheet.size, tuple(int(v) for v in rng.integers(40, 120, 3)))

@@ -105,9 +105,7 @@ def plan(photo: Photo, params: Params, th: Thresholds, crop=None):
             runs = lay.candidates(params) if len(lay.atoms) > 1 else [(0, 1)]
         for run in runs:
             key = tuple(lay.strokes_of(run))
-            if key not in images:
-                b = comp.boxes[list(key)]
-                images[key] = None
+            images.setdefault(key, None)         # framed below, once each
         per_line.append((lay, runs))
         if len(images) > MAX_CANDIDATES:
             raise PhotoError("There is too much in this photo to read it as handwritten numbers: drag a "
