@@ -152,4 +152,5 @@ def brief(r: dict) -> str:
         f"| 2-3 lines, every line right ({many['n']} photos) | **{100 * many['exact']:.1f}%** | ≥ 95% |",
         f"| digits read right ({r['digits']}) | {100 * r['digits_right']:.2f}% | – |",
         "", "Photos made from MNIST **training** digits, a fifth at phone size (4032×3024), the rest 2 MP scans; "
-        "read by the page's own code and network (`python -m train photos`)."])
+        "read by the page's own code and network (`python -m train photos`). How a photo is read, the whole "
+        "table, how fast and a picture of photos read: [docs/photos.md](docs/photos.md)."])
