@@ -17,11 +17,13 @@ from PIL import Image
 from ..segment import MAX_ATOMS, Params, best_reading, layout_boxes
 from ..views import Thresholds, UNCERTAIN, check_probabilities, image_bytes, prediction_view
 from .decode import PhotoError, decode
-from .ink import find_ink
+from .ink import find_ink, median
 from .symbols import find_symbols, frame, group_lines, paint
 
 MAX_CANDIDATES = 800      # images in one photo's batch; past it the photo is mostly not numbers
 MAX_LINES = 40
+IN_LINE_HEIGHT = 0.8     # a doubted symbol this share as tall as its line's digits ...
+IN_LINE_P = 0.99          # ... and read as one digit this surely is one of them
 NOT_A_DIGIT = 0.5         # how readily a mark the digit-or-not network rejects stands as a symbol alone
 
 
@@ -32,9 +34,11 @@ class Symbol:
     p_digit: float | None
     image: np.ndarray
     quad: list[float]            # the box's corners on the upright photo, 0-1, clockwise from top left
+    height: float = 0.0          # px, on the upright photo
+    in_number: bool = False      # doubted by the digit-or-not network, but a digit of its line
 
     def rejected(self, th: Thresholds) -> bool:
-        return self.p_digit is not None and self.p_digit < th.digit_or_not
+        return self.p_digit is not None and self.p_digit < th.digit_or_not and not self.in_number
 
     def view(self, th: Thresholds) -> dict:
         d = int(np.argmax(self.probs))
@@ -143,8 +147,9 @@ def plan(photo: Photo, params: Params, th: Thresholds, crop=None):
                 box = (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
                 line.append(len(photo.symbols))
                 photo.symbols.append(Symbol(li, probs[i], None if pd is None else float(pd[i]), images[key],
-                                            _quad(box, ink.matrix, origin, full)))
+                                            _quad(box, ink.matrix, origin, full), float(box[3] - box[1])))
             photo.lines.append(line)
+            in_number([photo.symbols[i] for i in line], th)
         # lines of rejected symbols only (a printed heading, a drawing) are not lines of numbers
         photo.lines = [ln for ln in photo.lines if any(not photo.symbols[i].rejected(th) for i in ln)]
         photo.selected = least_certain(photo, th)
@@ -152,6 +157,20 @@ def plan(photo: Photo, params: Params, th: Thresholds, crop=None):
 
     batch = np.stack([images[k] for k in keys])[:, None].astype(np.float32) if keys else None
     return batch, finish
+
+
+def in_number(line: list[Symbol], th: Thresholds) -> None:
+    """A symbol the digit-or-not network doubts is still a digit when it is as tall as the digits
+    beside it and read as one digit with near certainty: the network judges each symbol alone,
+    a reader judges it in its number. A printed label is smaller than the handwriting beside it,
+    and a letter is seldom read as one digit that surely."""
+    digits = [s.height for s in line if not s.rejected(th)]
+    if not digits:
+        return
+    tall = median(digits)
+    for s in line:
+        if s.rejected(th) and s.height >= IN_LINE_HEIGHT * tall and float(s.probs.max()) >= IN_LINE_P:
+            s.in_number = True
 
 
 def least_certain(photo: Photo, th: Thresholds) -> int | None:

@@ -19,11 +19,13 @@ MIN_HEIGHT = 6          # px: a symbol smaller than this both ways is a speck
 SPECK = 0.2             # ... and so is one smaller than this share of the line's usual height
 SHORT = 0.7             # a line of writing is at least this share of the writing's height tall
 JOIN = 0.3              # pieces stacked closer than this share of the writing's height are one symbol's
+SLIVER = 25.0           # a piece longer than this many times its pen is a line (the paper's edge), not a stroke
 FLAT = 6.0              # a piece wider than this many times its height is not a symbol
 EDGE = 0.06             # components this close to the picture's edge (share of its side) are not writing
-THIN = 0.4              # a piece thinner than this share of the writing's pen is a line's, not a stroke's
+THIN = 0.3              # a piece thinner than this share of the writing's pen is a line's, not a stroke's
 BOX_SIDE = 1.45         # a vertical run this many times the usual height is a box's side
 BOX_SIDES = 0.9         # a frame's ink covers this share of each side of its box
+SIDE_PEN = 0.35         # a box's side left standing is thinner than this share of the writing's pen
 BOX_EDGE = 1.6          # a horizontal run this many times the usual height is a printed box's edge
 
 
@@ -107,6 +109,14 @@ def _weighted_median(values: np.ndarray, weights: np.ndarray, q: float = 0.5) ->
     return float(values[order][np.searchsorted(cum, cum[-1] * q)])
 
 
+def _thickness(comp: Components) -> np.ndarray:
+    """Each piece's pen width: the mean run across (area / runs), or area / length for a flat piece."""
+    b = comp.boxes
+    runs = np.bincount(comp.runs[3], minlength=len(comp.area))
+    long = np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1])
+    return np.minimum(comp.area / np.maximum(runs, 1), comp.area / np.maximum(long, 1))
+
+
 def usual_height(comp: Components, keep: np.ndarray) -> float:
     """The height of the writing: the median height weighted by area squared. Specks of noise
     and slivers of a table's edge can be many; the ink is mostly in the symbols, and the
@@ -127,20 +137,22 @@ def symbol_ids(comp: Components, shape: tuple[int, int], cropped: bool = False) 
     m = max(2, int(EDGE * min(H, W))) if not cropped else 1
     border = (b[:, 0] <= m) | (b[:, 1] <= m) | (b[:, 2] >= W - m) | (b[:, 3] >= H - m)
     long = np.maximum(w, h)
-    # a piece far wider than tall is an underline, a rule's or a table edge's remnant: no symbol
-    keep = (long >= MIN_HEIGHT) & (h < 0.6 * H) & (w < 0.9 * W) & (w <= FLAT * h)
+    thick = _thickness(comp)
+    # a piece far wider than tall is an underline, a rule's or a table edge's remnant, and one far
+    # longer than its pen is thick (even at a slant) is the paper's edge: no symbol. Neither may
+    # weigh in the writing's height or pen either.
+    keep = (long >= MIN_HEIGHT) & (h < 0.6 * H) & (w < 0.9 * W) & (w <= FLAT * h) & (long <= SLIVER * thick)
     usual = usual_height(comp, keep & ~border & (w <= 3 * h))
     keep &= ~border | (cropped & (long <= 1.5 * usual))
     if usual:
         # ... nor is one twice the writing's height and thin as a stroke (an edge, a margin rule)
         keep &= (long >= SPECK * usual) & (h <= 4 * usual) & ~((h > 2 * usual) & (5 * w < h))
-        # a pen's width: the mean run across (area / runs), or area / length for a flat piece
-        runs = np.bincount(comp.runs[3], minlength=len(comp.area))
-        thick = np.minimum(comp.area / np.maximum(runs, 1), comp.area / np.maximum(long, 1))
         big = keep & (long >= 0.5 * usual)
-        if big.any():                 # the pen that wrote the large pieces (by ink, not by count;
-            pen = _weighted_median(thick[big], comp.area[big].astype(float), 0.25)   # thin side)
+        if big.any():                 # the pen that wrote the large pieces (by ink, not by count)
+            pen = _weighted_median(thick[big], comp.area[big].astype(float))
             keep &= thick >= THIN * pen
+            # taller than the writing and thinner than its pen: a box's side, a margin's rule
+            keep &= ~((h > 1.5 * usual) & (thick < 0.5 * pen))
     return [int(i) for i in np.flatnonzero(keep)]
 
 
@@ -191,7 +203,12 @@ def remove_boxes(mask: np.ndarray, usual: float, rules_before: np.ndarray | None
     b = comp.boxes
     w, h = b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]
     pad = 4
-    for i in np.flatnonzero((w * 4 <= h) & (h >= 0.8 * usual)):
+    # a 1 standing between two rules of squared paper is as tall and thin, but as thick as the
+    # pen that wrote the other digits; a printed box's side is thinner
+    thick = _thickness(comp)
+    big = h >= 0.5 * usual
+    pen = _weighted_median(thick[big], comp.area[big].astype(float), 0.5) if big.any() else 0.0
+    for i in np.flatnonzero((w * 4 <= h) & (h >= 0.8 * usual) & (thick < SIDE_PEN * pen)):
         x0, y0, x1, y1 = b[i]
         above = rules[max(0, y0 - pad):y0 + 1, max(0, x0 - pad):x1 + pad].any()
         below = rules[max(0, y1 - 1):y1 + pad, max(0, x0 - pad):x1 + pad].any()
