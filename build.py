@@ -22,7 +22,9 @@ sys.path.insert(0, str(ROOT))
 from buildtools import site, vendor  # noqa: E402
 
 VENV = ROOT / ".venv"
-APT_PACKAGES = ["chromium", "fonts-dejavu-core", "fonts-dkg-handwriting", "fonts-breip", "fonts-bwht",
+# chromium runs the suite; firefox-esr, webkit2gtk-driver (WebKitWebDriver + MiniBrowser) and xvfb
+# (MiniBrowser needs a display) run the cross-engine smoke, tests/e2e/engines
+APT_PACKAGES = ["chromium", "firefox-esr", "webkit2gtk-driver", "xvfb", "xauth", "fonts-dejavu-core", "fonts-dkg-handwriting", "fonts-breip", "fonts-bwht",
                 "fonts-femkeklaver", "fonts-humor-sans", "fonts-comic-neue", "fonts-dancingscript"]
 
 
@@ -47,7 +49,7 @@ def ensure_venv() -> Path:
 
 
 def ensure_apt() -> None:
-    """Debian's chromium (never `playwright install`) and the fonts the non-digit generator uses."""
+    """Debian's browsers (never `playwright install`) and the fonts the non-digit generator uses."""
     missing = [p for p in APT_PACKAGES if subprocess.run(["dpkg", "-s", p], capture_output=True).returncode]
     if not missing:
         return

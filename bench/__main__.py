@@ -22,7 +22,7 @@ from playwright.sync_api import sync_playwright
 
 from buildtools.browser import CHROMIUM, Server
 
-from . import measure, phone, photos, report
+from . import engines, measure, phone, photos, report
 from .sites import build_reference
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,12 +30,12 @@ sys.path.insert(0, str(ROOT / "tests"))
 from drawings import SEVEN, SIX  # noqa: E402  (the tests' drawings: one definition)
 # dense_digits: Playwright waits a frame for each mouse move, so a dense digit takes seconds to draw
 FULL = {"visits": 5, "returns": 3, "digits": 40, "dense_digits": 6, "clicks": 30, "sweeps": 5, "phone_visits": 3,
-        "photos": 7}
+        "photos": 7, "engine_visits": 3}
 # pad units between points: about 3 px on a 400-px pad, what the coalesced events of a 500-1000 Hz mouse
 # or a pen give at a writing pace; a 60-120 Hz touch screen reports points 2-5 times further apart
 DENSE_STEP = 2.0
 QUICK = {"visits": 2, "returns": 1, "digits": 6, "dense_digits": 1, "clicks": 5, "sweeps": 2, "phone_visits": 1,
-         "photos": 1}
+         "photos": 1, "engine_visits": 1}
 
 
 def traced_test_digits(n: int) -> list[list[list[tuple[float, float]]]]:
@@ -187,16 +187,19 @@ def main() -> None:
     plan = QUICK if args.quick else FULL
     t0 = time.perf_counter()
     raw = run(plan, args.dist.resolve())
+    # Chromium, Firefox and WebKit side by side: fresh browsers, after the Chromium-only run
+    raw["engines"] = engines.run(args.dist.resolve(), plan["engine_visits"])
     results = {"date": time.strftime("%Y-%m-%d"), "quick": args.quick, "plan": plan,
                "machine": f"{platform.machine()}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, "
                           f"{subprocess.run([CHROMIUM, '--version'], capture_output=True, text=True).stdout.strip()} headless",
                "build": json.loads((args.dist / "build.json").read_text())["build"],
-               **summarize(raw), "raw": raw, "seconds": round(time.perf_counter() - t0)}
+               **summarize(raw), "engines": raw["engines"]["engines"], "raw": raw, "seconds": round(time.perf_counter() - t0)}
     out = args.out or ROOT / "reports" / ("bench-quick.json" if args.quick else "bench.json")
     out.write_text(json.dumps(results, indent=1) + "\n")
     print(report.table(results))
     print(report.stroke_table(results))
     print(photos.table(results["photos"]))
+    print(engines.table(raw["engines"]))
     if not args.quick and args.out is None:
         bytes_before = ROOT / "reports" / "bytes-before.json"
         report.write_readme(results, json.loads(args.before.read_text()) if args.before.exists() else None,

