@@ -85,7 +85,7 @@ def test_lines_come_in_reading_order():
 
 @pytest.mark.parametrize("paper", ["plain", "ruled", "squared", "form"])
 def test_numbers_are_read_from_photos_of_each_paper(reader, paper):
-    p = photo(11, "scan", paper, "blue", 1)
+    p = photo(12, "scan", paper, "blue", 1)
     view = reader.read(p.jpeg)
     assert [ln["number"] for ln in view["photo"]["lines"]] == p.lines
     assert view["number"] == p.lines[0] and view["message"].startswith(f"Reads {p.lines[0]}")

@@ -130,8 +130,9 @@ def make_photo(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator,
     if blur > 0.3:
         sheet = sheet.filter(ImageFilter.GaussianBlur(blur))
     sigma = rng.uniform(2, 7)
-    noise = Image.effect_noise(sheet.size, sigma)
-    sheet = ImageChops.add(sheet, Image.merge("RGB", [noise] * 3), 1.0, -128)
+    # from the seeded generator (Image.effect_noise draws from C's rand(): a run could not be repeated)
+    noise = rng.normal(0, sigma, (H, W)).astype(np.float32)[..., None]
+    sheet = Image.fromarray(np.clip(np.asarray(sheet, np.float32) + noise, 0, 255).astype(np.uint8))
     buf = io.BytesIO()
     quality = int(rng.integers(60, 93))
     sheet.save(buf, "JPEG", quality=quality)

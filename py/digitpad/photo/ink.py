@@ -32,7 +32,7 @@ SKEW_SIDE = 300        # the deskew search's copy, longest side
 SKEW_RANGE, SKEW_STEP = 8.0, 0.5   # degrees, for the turn and the shear alike
 MIN_CONTRAST = 0.10    # darkness below this share of the paper's brightness is never ink
 STRONG = 0.25          # ... and below this share of the strongest ink (a printed box's black beside pencil)
-TAIL = 1e-4            # polarity: the share of pixels in each tail
+SAME_PAPER = 0.12      # ... and ink lies on paper within this of the paper around it
 POLARITY_SIDE = 600    # the polarity is found on a copy this size (longest side) ...
 WIDE_PEN = 9           # ... with filters this wide: wider than a pen there
 FAINT = 0.5            # rules are followed down to this share of the ink's threshold
@@ -72,29 +72,25 @@ def _rank(a: np.ndarray, size: int, fn) -> np.ndarray:
 def polarity_is_light(g: np.ndarray) -> bool:
     """Whether the ink is lighter than the paper. Ink is thin: a closing (a max filter wider than
     the pen, then a min filter) fills a dark stroke and leaves the edge of a dark region (the table
-    beyond the paper, a shadow) where it was, so closing - picture is the dark ink alone, and
-    picture - opening the light ink alone. The stronger far tail wins (the 0.01% of pixels: a
-    single small digit on a page is not much more than that). The margins are left out. When
-    neither tail stands out of the noise (a stroke wider than the filter: one digit filling the
-    photo), the picture less its blurred light decides, as before."""
+    beyond the paper, a shadow) where it was, so closing - picture is dark ink, and picture -
+    opening light ink. But the paper inside a 0, or between two strokes, is "light and thin" too:
+    it counts only where what the filter filled it with is the paper around (a wide median), not
+    ink. The side with more ink (contrast above the noise, summed) wins. The margins are left out."""
     h, w = g.shape
-    f = max(1, int(max(h, w) / POLARITY_SIDE))
     img = Image.fromarray(np.clip(g * 255, 0, 255).astype(np.uint8))
-    small = np.asarray(img.reduce(f) if f > 1 else img, np.int16)
-    sh, sw = small.shape
+    f = max(1, int(max(h, w) / POLARITY_SIDE))
+    small = img.reduce(f) if f > 1 else img
+    px = np.asarray(small, np.int16)
+    sh, sw = px.shape
+    around = small.reduce(max(1, int(max(sh, sw) / SMALL))).filter(ImageFilter.MedianFilter(5))
+    around = np.asarray(around.resize((sw, sh), Image.BILINEAR), np.int16)
     inner = (slice(int(sh * MARGIN), sh - int(sh * MARGIN)), slice(int(sw * MARGIN), sw - int(sw * MARGIN)))
-    dark = (_rank(_rank(small, WIDE_PEN, np.maximum), WIDE_PEN, np.minimum) - small)[inner].ravel()
-    light = (small - _rank(_rank(small, WIDE_PEN, np.minimum), WIDE_PEN, np.maximum))[inner].ravel()
-    k = max(10, int(TAIL * dark.size))
-    if dark.size > 10 * k:
-        d, l = np.partition(dark, dark.size - k)[dark.size - k], np.partition(light, light.size - k)[light.size - k]
-        if max(d, l) >= MIN_CONTRAST * 255:
-            return l > d
-    smooth = (img.reduce(max(1, int(max(h, w) / SMALL)))).filter(ImageFilter.GaussianBlur(4)).resize((w, h), Image.BILINEAR)
-    my, mx = int(h * MARGIN), int(w * MARGIN)
-    r = (g - np.asarray(smooth, np.float32) / 255)[my:h - my:STATS, mx:w - mx:STATS]
-    lo, hi = np.percentile(r, [0.05, 99.95])
-    return hi > -lo
+    closed = _rank(_rank(px, WIDE_PEN, np.maximum), WIDE_PEN, np.minimum)
+    opened = _rank(_rank(px, WIDE_PEN, np.minimum), WIDE_PEN, np.maximum)
+    t, near = MIN_CONTRAST * 255, SAME_PAPER * 255
+    dark = np.where(np.abs(closed - around) < near, closed - px - t, 0)[inner]
+    light = np.where(np.abs(opened - around) < near, px - opened - t, 0)[inner]
+    return float(np.clip(light, 0, None).sum()) > float(np.clip(dark, 0, None).sum())
 
 
 def flatten(g: np.ndarray) -> np.ndarray:
@@ -103,7 +99,9 @@ def flatten(g: np.ndarray) -> np.ndarray:
     img = Image.fromarray(np.clip(g * 255, 0, 255).astype(np.uint8))
     f = max(1, int(max(h, w) / SMALL))
     small = img.reduce(f) if f > 1 else img
-    paper = small.filter(ImageFilter.MaxFilter(5)).filter(ImageFilter.MinFilter(5)).filter(ImageFilter.GaussianBlur(1))
+    # a closing (max, then min) keeps the table at its own level; the min filter one pixel wider
+    # than the max keeps the resized light at the table's level up to the paper's edge, not a ramp
+    paper = small.filter(ImageFilter.MaxFilter(5)).filter(ImageFilter.MinFilter(7)).filter(ImageFilter.GaussianBlur(1))
     bg = np.asarray(paper.resize((w, h), Image.BILINEAR), np.float32) / 255
     return np.clip(1 - g / np.maximum(bg, 0.04), 0, 1)
 
