@@ -214,12 +214,18 @@ class WebKit(Driver):
 class Chromium(Driver):
     name = "chromium"
 
-    def __init__(self):
-        from playwright.sync_api import sync_playwright
-        from .browser import ARGS, CHROMIUM
-        self.pw = sync_playwright().start()
-        self.browser = self.pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        self.page = self.browser.new_context(viewport={"width": 1200, "height": 1000}).new_page()
+    def __init__(self, browser=None):
+        """browser: a Playwright Chromium already running (the test session's: Playwright's sync
+        API runs once per thread); None starts one."""
+        self.pw = self.own = None
+        if browser is None:
+            from playwright.sync_api import sync_playwright
+            from .browser import ARGS, CHROMIUM
+            self.pw = sync_playwright().start()
+            browser = self.own = self.pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        self.browser = browser
+        self.context = browser.new_context(viewport={"width": 1200, "height": 1000})
+        self.page = self.context.new_page()
         self.log: list[str] = []
         self.page.on("console", lambda m: self.log.append(f"{m.type}: {m.text}"))
         self.page.on("pageerror", lambda e: self.log.append(f"pageerror: {e}"))
@@ -245,8 +251,10 @@ class Chromium(Driver):
     def console(self): return self.log[-200:]
 
     def close(self):
-        self.browser.close()
-        self.pw.stop()
+        self.context.close()
+        if self.own is not None:
+            self.own.close()
+            self.pw.stop()
 
 
 ENGINES = {"firefox": Firefox, "webkit": WebKit, "chromium": Chromium}

@@ -26,7 +26,8 @@ def engine(request, dist):
     if missing(name):
         pytest.fail(f"{name}: {', '.join(missing(name))} missing: run `python3 build.py test`, which installs them")
     server = Server(dist)
-    drv = ENGINES[name]()
+    # Chromium: the session's own browser (Playwright's sync API runs once per thread)
+    drv = ENGINES[name](request.getfixturevalue("browser")) if name == "chromium" else ENGINES[name]()
     drv.server = server
     yield drv
     drv.close()
