@@ -28,8 +28,14 @@ def engine(request, dist):
     server = Server(dist)
     # Chromium: the session's own browser (Playwright's sync API runs once per thread)
     drv = ENGINES[name](request.getfixturevalue("browser")) if name == "chromium" else ENGINES[name]()
-    drv.server = server
+    drv.server, drv.results = server, {}
     yield drv
+    # one line per engine in the run's log (CI's too), whatever pytest's verbosity
+    passed, plugins = sum(drv.results.values()), request.config.pluginmanager
+    with plugins.get_plugin("capturemanager").global_and_fixture_disabled():
+        plugins.get_plugin("terminalreporter").write_line(
+            f"cross-engine smoke: {name} {drv.version().removeprefix('firefox/')}: "
+            f"{passed} of {len(drv.results)} checks passed")
     drv.close()
     server.stop()
 
@@ -38,6 +44,7 @@ def engine(request, dist):
 def console_on_failure(request, engine):
     yield
     rep = getattr(request.node, "rep_call", None)
+    engine.results[request.node.originalname] = rep is not None and rep.passed
     if rep is not None and rep.failed:
         print(f"\n--- {engine.name} {engine.version()} console ---")
         try:
