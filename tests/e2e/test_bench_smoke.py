@@ -38,3 +38,8 @@ def test_quick_bench_measures_both_pages(dist, tmp_path):
         phases = res["stroke_phases"][site]
         assert phases and not set(phases) & set(res["raw"]["digitpad"]["bench_phases"]), phases
         assert all(0 <= v < 10_000 for v in phases.values()), phases
+    # the same page in Chromium, Firefox ESR and WebKitGTK, each a fresh browser (bench/engines.py)
+    assert set(res["engines"]) == {"chromium", "firefox", "webkit"}, res["raw"]["engines"].get("missing")
+    for name, e in res["engines"].items():
+        assert e["ready_ms"] > 0 and e["strokes"] == 12 and 0 < e["stroke_ms_p50"] <= e["stroke_ms_p90"], (name, e)
+    assert "| Firefox ESR | " in r.stdout and "| WebKitGTK (MiniBrowser) | " in r.stdout
