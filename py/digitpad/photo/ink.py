@@ -32,9 +32,9 @@ SKEW_SIDE = 300        # the deskew search's copy, longest side
 SKEW_RANGE, SKEW_STEP = 8.0, 0.5   # degrees, for the turn and the shear alike
 MIN_CONTRAST = 0.10    # darkness below this share of the paper's brightness is never ink
 STRONG = 0.25          # ... and below this share of the strongest ink (a printed box's black beside pencil)
-SAME_PAPER = 0.12      # ... and ink lies on paper within this of the paper around it
 POLARITY_SIDE = 600    # the polarity is found on a copy this size (longest side) ...
 WIDE_PEN = 9           # ... with filters this wide: wider than a pen there
+SAME_PAPER = 0.12      # ... counting ink only where the filter filled it in with paper (within this of the paper around)
 FAINT = 0.5            # rules are followed down to this share of the ink's threshold
 
 
