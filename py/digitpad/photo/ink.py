@@ -106,16 +106,6 @@ def flatten(g: np.ndarray) -> np.ndarray:
     return np.clip(1 - g / np.maximum(bg, 0.04), 0, 1)
 
 
-def otsu(values: np.ndarray) -> float:
-    """The grey level (0-1) that best splits values into two classes (Otsu's method)."""
-    hist = np.bincount(np.clip(values * 255, 0, 255).astype(np.int64).ravel(), minlength=256).astype(np.float64)
-    p = hist / max(hist.sum(), 1)
-    w = np.cumsum(p)
-    mu = np.cumsum(p * np.arange(256))
-    between = (mu[-1] * w - mu) ** 2 / np.maximum(w * (1 - w), 1e-12)
-    return float(np.argmax(between)) / 255
-
-
 def table(g: np.ndarray) -> np.ndarray:
     """Beyond the paper's edge (a small copy of the grey picture, ink dark): regions far darker
     than the paper, pixel by pixel, that reach the picture's border and cover some of it. A

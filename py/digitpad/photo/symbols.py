@@ -103,10 +103,10 @@ def paint(comp: Components, ids, box) -> np.ndarray:
     return np.cumsum(out, 1)[:, :-1] > 0
 
 
-def _weighted_median(values: np.ndarray, weights: np.ndarray, q: float = 0.5) -> float:
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
     order = np.argsort(values)
     cum = np.cumsum(weights[order])
-    return float(values[order][np.searchsorted(cum, cum[-1] * q)])
+    return float(values[order][np.searchsorted(cum, cum[-1] / 2)])
 
 
 def _thickness(comp: Components) -> np.ndarray:
@@ -207,7 +207,7 @@ def remove_boxes(mask: np.ndarray, usual: float, rules_before: np.ndarray | None
     # pen that wrote the other digits; a printed box's side is thinner
     thick = _thickness(comp)
     big = h >= 0.5 * usual
-    pen = _weighted_median(thick[big], comp.area[big].astype(float), 0.5) if big.any() else 0.0
+    pen = _weighted_median(thick[big], comp.area[big].astype(float)) if big.any() else 0.0
     for i in np.flatnonzero((w * 4 <= h) & (h >= 0.8 * usual) & (thick < SIDE_PEN * pen)):
         x0, y0, x1, y1 = b[i]
         above = rules[max(0, y0 - pad):y0 + 1, max(0, x0 - pad):x1 + pad].any()
