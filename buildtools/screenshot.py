@@ -3,6 +3,8 @@ same way each time.
 
 docs/screenshot.png: a desktop, where a person writes 2026 with the mouse (four MNIST test digits
 traced to pen strokes, side by side, by the numbers evaluation's own composer).
+docs/screenshot-digit-2.png and -4.png: the same number with its second, then its fourth digit
+selected (the answer, the eye and the outline on the pad follow the selection).
 docs/screenshot-phone.png: a 390x844 phone, where a finger writes one MNIST test 7 (real touch
 events); the picture is the screen as it is after drawing, unscrolled.
 docs/screenshot-photo.png: a desktop reading a generated photo of two lines on ruled paper in
@@ -44,6 +46,12 @@ def main(dist: Path = ROOT / "dist", docs: Path = ROOT / "docs") -> None:
         app.predict()
         print(f"desktop: read {page.text_content('#number')!r}, verdict {app.verdict()}")
         page.screenshot(path=str(docs / "screenshot.png"), full_page=True)
+        for i in (2, 4):                    # one digit of the number selected: the answer is that digit's
+            n = int(page.get_attribute("html", "data-selections") or 0)
+            page.click(f"#number-digits li:nth-child({i})")
+            app.wait_attr("selections", n + 1)
+            print(f"desktop: digit {i} selected, read {app.digit()!r}, top 3 {page.text_content('#top3')!r}")
+            page.screenshot(path=str(docs / f"screenshot-digit-{i}.png"), clip={"x": 0, "y": 0, "width": 1280, "height": 720})
         page.close()
 
         phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
@@ -72,7 +80,8 @@ def main(dist: Path = ROOT / "dist", docs: Path = ROOT / "docs") -> None:
         page.screenshot(path=str(docs / "screenshot-photo.png"), clip={"x": 0, "y": 0, "width": 1280, "height": 760})
         browser.close()
     server.stop()
-    print(f"wrote {docs / 'screenshot.png'}, {docs / 'screenshot-phone.png'} and {docs / 'screenshot-photo.png'}")
+    print(f"wrote {docs / 'screenshot.png'}, screenshot-digit-2.png, screenshot-digit-4.png, "
+          f"{docs / 'screenshot-phone.png'} and {docs / 'screenshot-photo.png'}")
 
 
 if __name__ == "__main__":

@@ -5,12 +5,14 @@
 // and one reply (the state it changed and, when it predicted, the view). The service worker is
 // registered once the page is ready, so it never delays a first visit.
 import { Pad } from "./pad.js";
-import { buildProbabilities, bytes, decodeStrokes, explainOverlay, paintExplain, paintSweep, progress,
+import { buildProbabilities, bytes, decodeStrokes, explainOverlay, paintExplain, progress,
   showPrediction } from "./view.js";
 import { setupCollect } from "./collect.js";
 import { strokePhases, watchLongTasks } from "./timing.js";
 import { keptDrawing, registerServiceWorker } from "./sw-client.js";
 import { setupTeach } from "./teach.js";
+import { setupDigits } from "./digits.js";
+import { setupSweep } from "./sweep.js";
 import { watchIntegrity } from "./integrity.js";
 import { dead, fatal } from "./failure.js";
 
@@ -24,8 +26,7 @@ const waiting = new Map();
 const pending = [];          // strokes drawn before Python was ready
 const started = { python: null, model: null };
 let settings = { normalize: true, auto_predict: true };
-let sweepRun = 0;
-let collect = null, teach = null;
+let collect = null, teach = null, sweeps = null;
 let strokesSent = 0;
 
 function readSetting(key) {
@@ -58,6 +59,8 @@ function apply(r, since = null, strokeNo = null) {
   if ("can_undo" in r) $("undo").disabled = !r.can_undo;
   if (r.view) {
     showPrediction(r.view);
+    const box = r.view.selected != null ? r.view.number_symbols[r.view.selected].box : null;
+    if (String(box) !== String(pad.outline)) { pad.outline = box || null; pad.paint(); }
     explainLatest(r.view);
     if (since !== null) root.dataset[strokeNo === null ? "predictMs" : "strokeMs"] = (performance.now() - since).toFixed(2);
     if (strokeNo !== null) root.dataset.strokeAnswered = String(strokeNo);
@@ -80,10 +83,11 @@ async function explainLatest(view) {
   const overlaid = pad.overlay !== null;      // the pad paints its own strokes: repaint only to clear
   pad.overlay = null;
   const run = ++explainRun, on = $("explain-toggle").checked;
-  if (!on || view.verdict === "empty" || view.verdict === "multiple") {
-    // a heat map explains one digit: over a whole number it would explain a guess nobody is shown
-    paintExplain(null, lastEye, on && view.verdict === "multiple" ?
-      "The heat map explains one digit at a time: with several symbols on the pad there is no single answer to explain." : null);
+  const unexplained = view.verdict === "multiple" && view.selected == null;
+  if (!on || view.verdict === "empty" || unexplained) {
+    // a heat map explains one digit: with a number, the selected one (Python's "explain" knows which)
+    paintExplain(null, lastEye, on && unexplained ?
+      "The heat map explains one digit at a time: select a digit of the number to see why it was read so." : null);
     if (overlaid) pad.paint();
     return;
   }
@@ -99,7 +103,7 @@ async function explainLatest(view) {
 
 // A change to the drawing ends a sweep's replay: it would show the old drawing turned.
 function change(action, payload) {
-  stopSweep(false);
+  sweeps.stop(false);
   return act(action, payload);
 }
 
@@ -116,7 +120,7 @@ const pad = new Pad($("pad"), (stroke, t) => {
   if (!ready) { pending.push(stroke); note("Still loading: your drawing is kept."); return; }
   sendStroke(stroke, t);
 });
-pad.onStart = () => { if ($("sweep").disabled) stopSweep(false); };   // a new stroke ends a sweep
+pad.onStart = () => { if (sweeps.running()) sweeps.stop(false); };   // a new stroke ends a sweep
 
 // Photos: the reader (photo.js, and Python's photo bundle) loads the first time one is opened
 let photos = null;
@@ -147,46 +151,6 @@ async function normalizePad() {
   }
 }
 
-async function sweep() {
-  if (!ready) return;
-  const run = ++sweepRun;
-  $("sweep").disabled = true; $("sweep-stop").disabled = false;
-  const t0 = performance.now();
-  const r = await call("sweep");
-  if (run !== sweepRun) return;                    // cleared or stopped meanwhile
-  if (r.error || !r.sweep.length) { note(r.error || r.message); finishSweep(); return; }
-  root.dataset.sweepMs = (performance.now() - t0).toFixed(2);
-  root.dataset.sweeps = String(Number(root.dataset.sweeps || 0) + 1);
-  const rows = r.sweep;
-  let i = 0;
-  const step = () => {         // replay the batched answers angle by angle on the pad
-    if (run !== sweepRun) return;
-    paintSweep(rows, i + 1);
-    pad.angle = rows[i].angle;
-    root.dataset.sweepAngle = String(pad.angle);
-    pad.paint();
-    // not the status line: a live region would read out 36 angles; the list below the chart is there for that
-    $("sweep-now").textContent = `${rows[i].angle}°: ${rows[i].digit} (${(100 * rows[i].p).toFixed(0)}%)`;
-    if (++i < rows.length) setTimeout(step, 60); else finishSweep();
-  };
-  paintSweep(rows, 0);
-  step();
-}
-
-function finishSweep() {
-  $("sweep").disabled = false; $("sweep-stop").disabled = true;
-  $("sweep-now").textContent = "";
-  pad.angle = 0;
-  root.dataset.sweepAngle = "0";
-  pad.paint();
-}
-
-function stopSweep(say = true) {
-  sweepRun++;
-  finishSweep();
-  if (say) note("Sweep stopped.");
-}
-
 function bind() {
   $("pen").onclick = () => setTool("pen");
   $("eraser").onclick = () => setTool("eraser");
@@ -207,9 +171,7 @@ function bind() {
   $("rotate-left").onclick = () => change("rotate", { degrees: -10 });
   $("rotate-right").onclick = () => change("rotate", { degrees: 10 });
   $("normalize").onclick = normalizePad;
-  $("sweep").onclick = sweep;
   $("explain-toggle").onchange = () => act("predict");
-  $("sweep-stop").onclick = () => stopSweep();
   $("backend-select").value = backendChoice;
   $("backend-select").onchange = (e) => {
     const u = new URL(location.href);
@@ -336,6 +298,8 @@ function start() {
   bind();
   setTool("pen");
   markPadShown();
+  sweeps = setupSweep({ call, pad, note, isReady: () => ready });
+  setupDigits({ call, isReady: () => ready, show: (r) => (r.view && r.view.photo && photos ? photos.then((p) => p.result(r)) : apply(r)) });
   collect = setupCollect({ collect: collectCall, isReady: () => ready, onStored: (label) => teach.learned(label) });
   teach = setupTeach({ call, store: (label) => collect.store(label), apply, isReady: () => ready,
     isEmpty: () => !photoShown() && !pad.strokes.length, note });

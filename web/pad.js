@@ -2,7 +2,7 @@
 // Painting happens here at once, so drawing never waits for Python. A stroke's points are a flat
 // Float32Array [x0, y0, x1, y1, ...]: that is what crosses to the worker and back.
 export const PAD = 280;   // must match digitpad.strokes.PAD
-const INK = "#10151c", PAPER = "#ffffff";
+const INK = "#10151c", PAPER = "#ffffff", SELECTED = "#1f5fbf";
 
 export class Pad {
   constructor(canvas, onStroke) {
@@ -14,6 +14,8 @@ export class Pad {
     this.tool = "pen";
     this.width = 18;
     this.angle = 0;         // the sweep's replay turns the view, never the strokes
+    this.turned = null;     // with a number: the strokes of the selected digit, the only ones a sweep turns
+    this.outline = null;    // [x0, y0, x1, y1]: the selected digit of a number, boxed
     this.overlay = null;    // paint(ctx, k) drawn on top (the Normalize box, the explanation)
     this.touches = new Set();  // fingers on the pad: two or more are a gesture, never ink
     this.resize();
@@ -94,13 +96,22 @@ export class Pad {
     ctx.fillStyle = PAPER;
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     ctx.setTransform(k, 0, 0, k, 0, 0);
-    if (this.angle) {
-      const [cx, cy] = centre(this.strokes);
+    const turned = this.angle ? this.strokes.filter((s, i) => !this.turned || this.turned.includes(i)) : [];
+    for (const s of this.strokes) if (!turned.includes(s)) drawStroke(ctx, s);
+    if (turned.length) {
+      const [cx, cy] = centre(turned);
       ctx.translate(cx, cy); ctx.rotate((this.angle * Math.PI) / 180); ctx.translate(-cx, -cy);
+      for (const s of turned) drawStroke(ctx, s);
+      ctx.setTransform(k, 0, 0, k, 0, 0);
     }
-    for (const s of this.strokes) drawStroke(ctx, s);
     if (this.current) drawStroke(ctx, { points: this.current.xy, tool: this.current.tool, width: this.current.width });
     if (this.overlay) { ctx.setTransform(k, 0, 0, k, 0, 0); this.overlay(ctx); }
+    if (this.outline && !this.angle) {
+      const [x0, y0, x1, y1] = this.outline, m = 6 + this.width / 2;
+      ctx.strokeStyle = SELECTED; ctx.lineWidth = 2; ctx.setLineDash([5, 3]);
+      ctx.strokeRect(x0 - m, y0 - m, x1 - x0 + 2 * m, y1 - y0 + 2 * m);
+      ctx.setLineDash([]);
+    }
   }
 }
 

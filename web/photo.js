@@ -194,5 +194,5 @@ export function setupPhoto({ call, apply, note, pad }) {
   };
   addEventListener("resize", () => { if (photo) { fit(); paint(); } });
 
-  return { open, active: () => root.dataset.mode === "photo" };
+  return { open, result, active: () => root.dataset.mode === "photo" };
 }

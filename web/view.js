@@ -36,8 +36,12 @@ export function showPrediction(v) {
   $("confidence").textContent = p === null ? "" : `${(100 * p).toFixed(1)}% sure`;
   const verdict = $("verdict");
   verdict.dataset.verdict = v.verdict;
-  $("verdict-text").textContent = v.verdict === "multiple" && symbols.length > 1 ?
-    `${VERDICT_TEXT.multiple}: ${symbols.length} read` : VERDICT_TEXT[v.verdict] || v.verdict;
+  const picked = v.selected ?? null, of = v.selected_of;   // a number: the answer below is one symbol's
+  verdict.dataset.selected = of ? v.selected_verdict : "";
+  $("verdict-text").textContent = of ?
+    `${v.photo ? "Symbol" : "Digit"} ${of[0]} of ${of[1]}: ${VERDICT_TEXT[v.selected_verdict].toLowerCase()}` :
+    v.verdict === "multiple" && symbols.length > 1 ? `${VERDICT_TEXT.multiple}: ${symbols.length} read` :
+    VERDICT_TEXT[v.verdict] || v.verdict;
   const share = v.digit_share ?? 0;
   verdict.style.setProperty("--share", String(v.verdict === "empty" ? 0 : share));
   verdict.title = v.verdict === "empty" ? "" : `digit: ${(100 * share).toFixed(1)}%`;
@@ -57,14 +61,15 @@ export function showPrediction(v) {
     return li;
   }));
   paintEye(v.image ? bytes(v.image) : null);
-  showNumber(v.number || "", v.number_symbols || []);
+  showNumber(v.number || "", symbols, symbols.length > 1 ? picked : null);
   $("message").textContent = v.message || "";
 }
 
-// The number read from the whole pad: its digits as text, and each digit's image and confidence.
-// Items are reused from one answer to the next (a new canvas and its context on every stroke
-// were most of the page's share of an answer); only their count changes.
-function showNumber(text, symbols) {
+// The number read from the whole pad: its digits as text, and each digit's image and confidence,
+// as a listbox whose selected option is the digit the rest of the answer describes (digits.js
+// handles the clicks and keys). Items are reused from one answer to the next (a new canvas and
+// its context on every stroke were most of the page's share of an answer); only their count changes.
+function showNumber(text, symbols, picked) {
   $("number").textContent = text;
   const ol = $("number-digits");
   while (ol.children.length > symbols.length) ol.lastElementChild.remove();
@@ -82,7 +87,15 @@ function showNumber(text, symbols) {
     paintGrey(li.firstElementChild, bytes(s.image));
     li.lastElementChild.textContent = `${s.digit} · ${(100 * s.p).toFixed(0)}%`;
     li.setAttribute("aria-label", `${s.digit}, ${(100 * s.p).toFixed(0)} percent${s.uncertain ? ", uncertain" : ""}`);
+    if (picked === null) {
+      li.removeAttribute("role"); li.removeAttribute("aria-selected"); li.removeAttribute("tabindex");
+    } else {
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", String(i === picked));
+      li.tabIndex = i === picked ? 0 : -1;            // one Tab stop; the arrow keys move within
+    }
   });
+  if (picked === null) ol.removeAttribute("role"); else ol.setAttribute("role", "listbox");
 }
 
 function paintGrey(canvas, px) {

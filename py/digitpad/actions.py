@@ -64,8 +64,17 @@ def _set(c: Controller, p: dict) -> Step:
 def _sample(c: Controller, p: dict) -> Step:
     if c.photo_on:
         return _photo_page().sample(c, _text(p, "label"))
-    s = samples.make_sample(c.drawing, c.model_input(), _text(p, "label"))
+    drawing, _ = c.subject()              # with a number on the pad: the selected digit alone
+    s = samples.make_sample(drawing, c.subject_input(), _text(p, "label"))
     return Step({"sample": s, "key": samples.key(s)})
+
+
+def _select(c: Controller, p: dict) -> Step:
+    """Select a digit of the number on the pad, or a symbol of the photo shown."""
+    index = p.get("index")
+    if isinstance(index, bool) or not isinstance(index, int):
+        raise ActionError("index must be a whole number")
+    return _photo_page().select(c, {"index": index, "listed": True}) if c.photo_on else Step(c.select(index))
 
 
 def _photo_page():
@@ -111,11 +120,15 @@ def _personal_fit(c: Controller, p: dict) -> Step:
     if "on" in p:
         c.personal.on = bool(p["on"])
 
+    def fitted() -> dict:
+        c.reader.forget()                 # the number's kept answers came through the old heads
+        return {"personal": {**c.personal.fit(labelled), "on": c.personal.on}}
+
     def finish(digits, digit_or_not, h, g):
         c.personal.remember([samples.key(s) for s in todo], digits, digit_or_not, h, g)
-        return {"personal": {**c.personal.fit(labelled), "on": c.personal.on}}
+        return fitted()
     if not todo:
-        return Step({"personal": {**c.personal.fit(labelled), "on": c.personal.on}})
+        return Step(fitted())
     batch = np.stack([np.asarray(s["image"], np.float32).reshape(1, 28, 28) / 255 for s in todo])
     return Step({}, batch.astype(np.float32), finish, features=True)
 
@@ -127,6 +140,8 @@ def _personal_set(c: Controller, p: dict) -> Step:
         c.personal.held_out()
     else:
         c.personal.on = bool(p.get("on"))
+    if not p.get("held_out"):
+        c.reader.forget()
     return Step({"personal": {**c.personal.stats, "on": c.personal.on}})
 
 
@@ -151,10 +166,11 @@ ACTIONS = {
     "state": lambda c, p: Step(c.state()),
     "predict": _predict,
     "photo": lambda c, p: _photo_page().read(c, p),
+    "select": _select,
     "photo_select": lambda c, p: _photo_page().select(c, p),
     "photo_close": lambda c, p: _photo_page().close(c, p),
     "sweep": lambda c, p: c.sweep(),
-    "explain": lambda c, p: c.explain(),
+    "explain": lambda c, p: _photo_page().explain(c) if c.photo_on else c.explain(),
     "sample": _sample,
     "import_samples": _import,
     "export_samples": _export,

@@ -16,13 +16,13 @@ import numpy as np
 from . import transforms
 from .errors import UserError
 from .render import render, render_placed
-from .strokes import (DEFAULT_PEN_WIDTH, MAX_STROKES, MAX_TOTAL_POINTS, PAD, Drawing, StrokeError, ink_bbox,
+from .strokes import (DEFAULT_PEN_WIDTH, MAX_STROKES, MAX_TOTAL_POINTS, PAD, Drawing, Stroke, StrokeError, ink_bbox,
                       make_stroke, simplified)
 from . import explain
 from .reading import Reader
 from .segment import Params
 from .teach import Personal
-from .views import Thresholds, check_probabilities, empty_view, sweep_view
+from .views import MULTIPLE, Thresholds, check_probabilities, empty_view, least_certain, selected_view, sweep_view
 
 MOVE_STEP = PAD / 28        # one MNIST pixel with normalization off
 ZOOM_STEP = 1.1
@@ -104,7 +104,11 @@ class Controller:
     personal: Personal = field(default_factory=Personal)
     photo: object | None = None   # digitpad.photo.reader.Photo, once a photo is opened
     photo_on: bool = False        # the photo is shown instead of the pad
+    selected: tuple | None = None # the selected symbol of a number: its pen strokes' uids
+    picked: bool = False          # the person chose it (kept while it is read); else the least certain
     _run: str | None = None       # the transform repeated last: a run of them is one undo step
+    _number: dict | None = None   # the last number's view, before the selection was applied
+    _ids: list = field(default_factory=list)   # its symbols' uids, in reading order
 
     @classmethod
     def from_models_json(cls, doc: dict) -> "Controller":
@@ -203,12 +207,59 @@ class Controller:
             return Step({**reply, "view": empty_view()})
         batch, finish = planned
         if batch is None:
-            return Step({**reply, "view": finish(None, None)})
-        return Step(reply, batch, lambda digits, digit_or_not: {"view": finish(digits, digit_or_not)})
+            return Step({**reply, "view": self._with_selection(finish(None, None))})
+        return Step(reply, batch, lambda digits, digit_or_not: {"view": self._with_selection(finish(digits, digit_or_not))})
+
+    # ---- one symbol of a number ----------------------------------------------------------
+    def _with_selection(self, view: dict, index: int | None = None) -> dict:
+        """The view with its answer taken from the selected symbol, when the pad holds a number."""
+        symbols = self.reader.symbols
+        if view["verdict"] != MULTIPLE or len(symbols) < 2:
+            self.selected, self.picked, self._number, self._ids = None, False, None, []
+            return view
+        self._number = view
+        ids = [s.uids for s in symbols]
+        if index is not None:
+            self.selected, self.picked = ids[index], True
+        elif self.selected not in ids or (not self.picked and ids != self._ids):
+            # a new reading: the least certain digit; the same symbols read again (after teaching,
+            # say) keep the one shown, so the answer does not jump away from what was just fixed
+            self.selected, self.picked = ids[least_certain(view["number_symbols"])], False
+        self._ids = ids
+        i = ids.index(self.selected)
+        r = symbols[i].result
+        return selected_view(view, i, r.probs, r.p_digit, r.image, self.thresholds)
+
+    def select(self, index: int) -> dict:
+        """Another digit of the number read last: its answer, from that reading (no network run)."""
+        if self._number is None:
+            raise UserError("There is only one symbol on the pad: nothing to select.")
+        if not 0 <= index < len(self.reader.symbols):
+            raise UserError(f"The number has {len(self.reader.symbols)} digits: there is no digit {index + 1}.")
+        return {"view": self._with_selection(self._number, index)}
+
+    def _symbol_strokes(self) -> list[Stroke] | None:
+        """The selected symbol's pen strokes and every eraser stroke, or None when none is selected."""
+        if self.selected is None:
+            return None
+        ids = set(self.selected)
+        chosen = [s for s in self.drawing.strokes if not s.is_pen or s.uid in ids]
+        return chosen if any(s.is_pen for s in chosen) else None
+
+    def subject(self) -> tuple[Drawing, bool]:
+        """What one-symbol actions (explain, sweep, teach) look at: the selected symbol of a number,
+        framed as the reader framed it, or the whole pad with the page's Normalize setting."""
+        strokes = self._symbol_strokes()
+        return (Drawing(strokes), True) if strokes is not None else (self.drawing, self.settings.normalize)
+
+    def subject_input(self) -> np.ndarray | None:
+        drawing, normalize = self.subject()
+        return render(drawing.strokes, normalize)
 
     def explain(self) -> Step:
         """Why the network chose its digit for the drawing: occlusion sensitivity (explain.py)."""
-        image, placement = render_placed(self.drawing.strokes, self.settings.normalize)
+        drawing, normalize = self.subject()
+        image, placement = render_placed(drawing.strokes, normalize)
         if image is None:
             return Step({"explain": None})
         batch, patches = explain.occlusions(image)
@@ -224,11 +275,12 @@ class Controller:
         return self.predict(reply, fresh=False) if self.settings.auto_predict else Step(reply)
 
     def sweep_chunks(self, steps: int = SWEEP_STEPS, chunk: int = SWEEP_CHUNK) -> Iterator[np.ndarray]:
-        """The drawing turned through 360 degrees, rendered `chunk` angles at a time."""
-        pivot = transforms.centre(self.drawing.strokes)
+        """The drawing (or the selected symbol) turned through 360 degrees, `chunk` angles at a time."""
+        drawing, normalize = self.subject()
+        pivot = transforms.centre(drawing.strokes)
         angles = [i * 360.0 / steps for i in range(steps)]
         for i in range(0, steps, chunk):
-            images = [render(transforms.rotate(self.drawing, a, pivot).strokes, self.settings.normalize)
+            images = [render(transforms.rotate(drawing, a, pivot).strokes, normalize)
                       for a in angles[i:i + chunk]]
             yield np.stack(images)[:, None].astype(np.float32)
 
@@ -249,4 +301,6 @@ class Controller:
             p_digit = None if digit_or_not is None else check_probabilities(digit_or_not, n, 2, "the digit-or-not model")[:, 1]
             return {"sweep": sweep_view(angles, probs, p_digit), "message": ""}
 
-        return Step({}, next(chunks), finish, chunks)
+        turned = None if self.selected is None else [i for i, s in enumerate(self.drawing.strokes)
+                                                     if not s.is_pen or s.uid in set(self.selected)]
+        return Step({"turned": turned}, next(chunks), finish, chunks)

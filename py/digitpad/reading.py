@@ -1,7 +1,8 @@
 """One prediction: the whole drawing and every candidate symbol of the number, in one batch.
 
 The single-digit view (digit, probabilities, verdict) comes from the whole drawing as the
-network sees it; the number comes from segmentation (segment.py): each candidate symbol is
+network sees it (the controller replaces it with the selected symbol's when there are several);
+the number comes from segmentation (segment.py): each candidate symbol is
 rendered alone, MNIST-style, and classified in the same batch. Results are kept per set of strokes
 (strokes never change, see Stroke.uid), so adding a stroke to the right of a number classifies only
 the candidates that include it. A prediction the person asks for (Predict) always runs the
@@ -29,6 +30,14 @@ class Result:
     p_digit: float | None
 
 
+@dataclass
+class Symbol:
+    """One symbol of the number read last: which pen strokes it is, and how the networks read it."""
+    uids: tuple              # its pen strokes' uids: the same strokes are the same symbol
+    result: Result
+    box: list[float]
+
+
 def _key(strokes: list[Stroke], pens: list[int] | None, normalize: bool) -> tuple:
     chosen = [s for i, s in enumerate(strokes) if s.is_pen and (pens is None or i in pens)]
     erasers = [s for s in strokes if not s.is_pen]
@@ -45,11 +54,13 @@ class Reader:
         self.params = params or Params()
         self.thresholds = thresholds or Thresholds()
         self.cache: OrderedDict[tuple, Result] = OrderedDict()
+        self.symbols: list[Symbol] = []      # the number read last, in reading order
 
     def plan(self, strokes: list[Stroke], normalize: bool, fresh: bool = False):
         """(batch or None, finish(digits, digit_or_not) -> view), or None for an empty pad."""
         whole = render(strokes, normalize)
         if whole is None:
+            self.symbols = []
             return None
         lay = layout(strokes, self.params)
         runs = lay.candidates(self.params) if len(lay.atoms) > 1 else [(0, 1)]
@@ -88,13 +99,14 @@ class Reader:
             r = self.cache[run_keys[run]]
             p_one[run] = float(r.probs.max()) * (1.0 if r.p_digit is None else r.p_digit)
         reading = best_reading(lay, p_one if len(lay.atoms) > 1 else {})
-        symbols = []
+        symbols, self.symbols = [], []
         for run in reading.runs:
             r = self.cache.get(run_keys.get(run, ()))
             if r is not None:
                 box = [min(lay.atoms[i].box[0] for i in range(*run)), min(lay.atoms[i].box[1] for i in range(*run)),
                        max(lay.atoms[i].box[2] for i in range(*run)), max(lay.atoms[i].box[3] for i in range(*run))]
                 symbols.append(symbol_view(r.probs, r.p_digit, r.image, box, self.thresholds))
+                self.symbols.append(Symbol(run_keys[run][1], r, box))
         view = prediction_view(whole.probs, whole.p_digit, whole.image, len(reading.runs), self.thresholds, symbols)
         view["number"] = "".join(str(s["digit"]) for s in symbols)
         view["number_symbols"] = symbols
@@ -102,6 +114,10 @@ class Reader:
 
     def empty(self) -> dict:
         return {**empty_view(), "number": "", "number_symbols": []}
+
+    def forget(self) -> None:
+        """Drop every answer kept: the personal heads changed, so the same strokes read differently."""
+        self.cache.clear()
 
 
 def _pens_of(key: tuple, strokes: list[Stroke]) -> list[int]:

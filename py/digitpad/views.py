@@ -104,6 +104,32 @@ def symbol_view(probs: np.ndarray, p_digit: float | None, image: np.ndarray, box
             "image": image_bytes(image), "box": [float(v) for v in box]}
 
 
+def least_certain(symbols: list[dict]) -> int:
+    """The digit a person most likely needs to look at: the least sure of the uncertain ones, else the first."""
+    unsure = [i for i, s in enumerate(symbols) if s["uncertain"]]
+    if not unsure:
+        return 0
+    return min(unsure, key=lambda i: symbols[i]["p"] * (1.0 if symbols[i]["p_digit"] is None else symbols[i]["p_digit"]))
+
+
+def selected_view(view: dict, index: int, probs: np.ndarray, p_digit: float | None, image: np.ndarray,
+                  th: Thresholds) -> dict:
+    """A number's view whose answer (digit, probabilities, top 3, eye, verdict) is its selected symbol's.
+
+    ``verdict`` stays "multiple" (the number is the headline); ``selected_verdict`` says whether that
+    one symbol is a digit. The whole pad squeezed into one image is kept as ``whole`` only: it is
+    no answer to a number, but it is what Normalize-off shows the network's view of."""
+    v, share = verdict(p_digit, probs, 1, th)
+    digit = int(np.argmax(probs))
+    n = len(view["number_symbols"])
+    said = answer_message(v, digit, float(probs[digit]), [])
+    return {**view, "digit": digit, "probabilities": [float(x) for x in probs], "top3": top3(probs),
+            "digit_share": share, "image": image_bytes(image), "selected": index, "selected_verdict": v,
+            "selected_of": [index + 1, n],
+            "whole": {"digit": view["digit"], "p": view["probabilities"][view["digit"]]},
+            "message": f"{view['message']} Digit {index + 1} of {n}: {said[0].lower()}{said[1:]}"}
+
+
 def image_bytes(image: np.ndarray) -> bytes:
     """28x28 float image -> 784 bytes, for painting the model's eye view."""
     return (np.clip(image, 0, 1) * 255).round().astype(np.uint8).tobytes()

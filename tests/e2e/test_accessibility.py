@@ -53,6 +53,10 @@ def test_axe_finds_no_serious_or_critical_violations(layout_app):
     app.page.click("#explain-toggle")
     app.wait_predictions(2)
     check(axe(app), "a number")
+    app.page.click("#number-digits li:nth-child(3)")          # a digit selected: a listbox with its option
+    app.wait_attr("selections", 1)
+    assert app.page.get_attribute("#number-digits li:nth-child(3)", "aria-selected") == "true"
+    check(axe(app), "a number, its third digit selected")
     app.page.click("#clear")
     app.page.wait_for_selector("#pad[data-strokes='0']", state="attached")
     app.draw(SEVEN)

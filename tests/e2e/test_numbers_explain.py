@@ -15,7 +15,7 @@ def test_numbers_drawn_with_the_mouse_are_read(app, text):
     app.draw(number(text))
     app.predict()
     assert read(app) == text
-    assert app.verdict() == "multiple" and "More than one symbol" in app.page.text_content("#verdict-text")
+    assert app.verdict() == "multiple" and f"of {len(text)}:" in app.page.text_content("#verdict-text")
     digits = app.page.locator("#number-digits li")
     assert digits.count() == len(text)
     assert [d for d in digits.evaluate_all("ls => ls.map(l => l.dataset.digit)")] == list(text)
@@ -101,15 +101,22 @@ def test_the_heat_map_is_off_by_default_and_costs_nothing(app):
     assert app.attr("explains") is None
 
 
-def test_a_number_is_not_explained_as_one_digit(app):
-    """With several symbols the page shows no single digit, so there is nothing to explain: it says so."""
+def test_a_number_is_explained_one_selected_digit_at_a_time(app):
+    """With several symbols the heat map explains the selected digit, and lies over its ink."""
     app.page.click("#explain-toggle")
     app.wait_attr("predictions", 1)
     app.page.click("#auto-predict")
     app.draw(number("42"))
     app.predict()
     assert read(app) == "42" and app.verdict() == "multiple"
-    assert app.attr("explains") is None
-    assert "one digit at a time" in app.page.text_content("#explain-text")
-    green, orange = app.page.eval_on_selector("#explain", HEAT)
-    assert green == orange == 0
+    app.page.wait_for_selector("html[data-explains='1']", state="attached", timeout=30_000)
+    assert "Evidence for 4" in app.page.text_content("#explain-text")     # the first: none is uncertain
+    app.page.click("#number-digits li:nth-child(2)")
+    app.page.wait_for_selector("html[data-explains='2']", state="attached", timeout=30_000)
+    assert "Evidence for 2" in app.page.text_content("#explain-text")
+    cols = app.page.eval_on_selector("#pad", """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const out = new Array(280).fill(0);
+        for (let i = 0; i < d.length; i += 4) { const p = i / 4, x = Math.floor((p % c.width) * 280 / c.width);
+          if (d[i + 1] > d[i] + 30 && d[i + 1] > d[i + 2] + 30) out[x]++; }
+        return out; }""")
+    assert sum(cols[140:]) > 5 * sum(cols[:140])       # the evidence lies on the 2, the right half

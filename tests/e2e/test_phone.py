@@ -49,15 +49,21 @@ def test_a_number_written_with_a_finger_is_the_answer(make_phone, size):
     app.touch_draw(number("42"))
     app.wait_predictions(3)                                              # the 4 in two strokes, then the 2
     assert app.page.text_content("#number") == "42" and app.verdict() == "multiple"
-    assert app.page.text_content("#verdict-text") == "More than one symbol: 2 read"
+    assert app.page.text_content("#verdict-text") == "Digit 1 of 2: accepted"
     assert app.page.get_attribute("#results", "data-mode") == "number"
-    assert app.digit() in [str(d) for d in range(10)]                   # the seed's answer stays in #digit
+    assert app.digit() == "4"                                            # #digit: the selected digit's answer
     for sel in ("#number", "#verdict-text", "#number-digits li:nth-child(2)"):
         assert in_view(app, sel), (sel, box(app, sel))
     number_size = app.page.eval_on_selector("#number", "e => parseFloat(getComputedStyle(e).fontSize)")
     digit_size = app.page.eval_on_selector("#digit", "e => parseFloat(getComputedStyle(e).fontSize)")
     assert number_size > 2 * digit_size                                  # the number is the headline
     assert app.page.locator("#number-digits li").all_text_contents()[0].startswith("4 · ")
+    # Chrome drops the first tap that follows the raw CDP touches touch_draw sends (buttons too: seen
+    # while writing this test), so one tap on the inert headline first; the selection's is the second
+    app.page.tap("#number")
+    app.page.tap("#number-digits li:nth-child(2)")                       # a tap selects the 2
+    app.wait_attr("selections", 1)
+    assert app.digit() == "2" and app.page.text_content("#verdict-text") == "Digit 2 of 2: accepted"
 
 
 def test_a_second_finger_or_a_pinch_does_not_draw(make_phone):

@@ -8,11 +8,13 @@ sample is the selected symbol; the pad's drawing is never touched, and "Back to 
 from __future__ import annotations
 
 from .. import samples
+from ..explain import evidence, occlusions
+from ..views import check_probabilities
 from ..controller import Controller, Step
 from ..errors import UserError
 from ..strokes import Drawing
 from .decode import PhotoError
-from .reader import Photo, open_photo, plan, select as select_symbol
+from .reader import Photo, listed_digits, open_photo, plan, select as select_symbol
 from .trace import image_to_strokes
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -55,7 +57,25 @@ def select(c: Controller, p: dict) -> Step:
         raise PhotoError("There is no photo symbol to select.")
     if isinstance(index, bool) or not isinstance(index, int):
         raise PhotoError("index must be a whole number")
+    if p.get("listed"):          # a digit under the number, by its place in that list
+        listed = listed_digits(c.photo, c.thresholds)
+        if not 0 <= index < len(listed):
+            raise PhotoError("There is no such digit in the number read.")
+        index = listed[index]
     return Step(select_symbol(c.photo, c.thresholds, index))
+
+
+def explain(c: Controller) -> Step:
+    """The heat map of the selected symbol, over its framed image (the photo has no pad to overlay)."""
+    photo = c.photo
+    if photo is None or photo.selected is None:
+        return Step({"explain": None})
+    batch, patches = occlusions(photo.symbols[photo.selected].image)
+
+    def finish(digits, digit_or_not) -> dict:
+        return {"explain": evidence(check_probabilities(digits, len(batch), 10, "the digit model"), patches, None)}
+
+    return Step({}, batch, finish)
 
 
 def close(c: Controller, p: dict) -> Step:

@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 from ..segment import MAX_ATOMS, Params, best_reading, layout_boxes
-from ..views import Thresholds, UNCERTAIN, check_probabilities, image_bytes, prediction_view
+from ..views import Thresholds, UNCERTAIN, check_probabilities, image_bytes, prediction_view, verdict
 from .decode import PhotoError, decode
 from .ink import find_ink, median
 from .symbols import find_symbols, frame, group_lines, paint
@@ -216,10 +216,24 @@ def view(photo: Photo, th: Thresholds) -> dict:
         s = photo.symbols[photo.selected]
         n = sum(len(d) for d in digits_of_line)
         v = prediction_view(s.probs, s.p_digit, s.image, 1 if n == 1 else n, th)
+        order = [i for ln in photo.lines for i in ln]
+        if n > 1 and photo.selected in order:    # the answer is that symbol's: say which, and if it is a digit
+            v.update(selected_verdict=verdict(s.p_digit, s.probs, 1, th)[0],
+                     selected_of=[order.index(photo.selected) + 1, len(order)])
+            listed = listed_digits(photo, th)
+            if photo.selected in listed:         # one line: its digit under the number is selected
+                v["selected"] = listed.index(photo.selected)
     v["message"] = message(photo, th)
     v["number"] = read[0] if one else ""
     v["number_symbols"] = digits_of_line[0] if one else []
     return {"view": {**v, **out}}
+
+
+def listed_digits(photo: Photo, th: Thresholds) -> list[int]:
+    """The symbols listed under a one-line number (#number-digits), as indices into photo.symbols."""
+    if len(photo.lines) != 1:
+        return []
+    return [i for i in photo.lines[0] if not photo.symbols[i].rejected(th)]
 
 
 def select(photo: Photo, th: Thresholds, index: int) -> dict:
