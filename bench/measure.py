@@ -151,6 +151,22 @@ def explains(app: App, n: int) -> list[float]:
     return out
 
 
+def selections(app: App, n: int) -> list[float]:
+    """Write 2026, then select its digits n times in turn (a click each): ms from the click to the
+    selected digit's answer painted (the page's own data-select-ms). No network runs for these."""
+    from drawings import number
+    clear(app, answers_clear=True)
+    draw_digit(app, number("2026"))        # every stroke answered: the last answer is the number's
+    out = []
+    for i in range(n):
+        done = int(app.attr("selections") or 0)
+        app.page.click(f"#number-digits li:nth-child({1 + (i + 1) % 4})")
+        app.wait_attr("selections", done + 1)
+        out.append(float(app.attr("select-ms")))
+    clear(app, answers_clear=True)
+    return out
+
+
 def longest_task(app: App) -> tuple[float, float]:
     """(longest main-thread task once the pad is shown, before it), in ms."""
     return float(app.attr("longest-task-ms") or 0), float(app.attr("longest-startup-task-ms") or 0)

@@ -100,6 +100,9 @@ def table(r: dict) -> str:
     if "explain_ms_p50" in d:
         rows.append(f"| heat map (Explain) asked → painted, p50 / p90 | {_fmt(d['explain_ms_p50'], 'ms')} / "
                     f"{_fmt(d['explain_ms_p90'], 'ms')} | – | |")
+    if "select_ms_p50" in d:
+        rows.append(f"| a digit of a number selected → its answer painted, p50 / p90 | {_fmt(d['select_ms_p50'], 'ms')} / "
+                    f"{_fmt(d['select_ms_p90'], 'ms')} | – | |")
     during = f" (while the bench: {d['longest_task_while']})" if d.get("longest_task_while") else ""
     rows.append(f"| longest main-thread task once the pad is shown | {d['longest_task_ms']:.0f} ms{during} | – | |")
     rows.append("")
@@ -183,4 +186,7 @@ def write_readme(r: dict, before: dict | None = None, bytes_before: dict | None 
     if r.get("raw", {}).get("engines"):
         from .engines import table as engines_table
         sections["engines"] = engines_table(r["raw"]["engines"])
+    if r.get("raw", {}).get("heads"):
+        from .heads import _before, table as heads_table
+        sections["heads"] = heads_table(r["raw"]["heads"], _before())
     replace_sections(sections)

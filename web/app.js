@@ -59,6 +59,7 @@ function apply(r, since = null, strokeNo = null) {
   if ("can_undo" in r) $("undo").disabled = !r.can_undo;
   if (r.view) {
     showPrediction(r.view);
+    if (teach && teach.pending()) $("message").textContent += " (What you taught is still loading: this is the shipped networks' answer.)";
     const box = r.view.selected != null ? r.view.number_symbols[r.view.selected].box : null;
     if (String(box) !== String(pad.outline)) { pad.outline = box || null; pad.paint(); }
     explainLatest(r.view);
@@ -225,6 +226,7 @@ function onPythonMessage(ev) {
   else if (m.type === "fatal") fatal(m.message, m.phase);
   else if (m.type === "dead") dead(m.message);
   else if (m.type === "import-progress") collect.progress(m.done, m.total);
+  else if (m.type === "kept") root.dataset.kept = String(Number(root.dataset.kept || 0) + 1);   // teaching kept for the next visit
   else if (m.type === "result" && waiting.has(m.id)) {
     if (m.result && m.result.timing) m.result.timing.page_in = performance.timeOrigin + performance.now();
     waiting.get(m.id)(m.result);

@@ -9,7 +9,7 @@
 //   * the extension modules (numpy's, Pillow's .so) are compiled by WebAssembly.compileStreaming,
 //     which Chromium caches (compiled and optimized code) across visits, then handed to
 //     Emscripten's loader as modules: Emscripten would compile them from bytes on every visit.
-import { openStore, StoreError } from "./store.js";
+import { openKept, openStore, StoreError } from "./store.js";
 import { BootError, compileLib, fetchBundle, missingFiles, offline, preloadLibs, sha256, untar, UPDATING } from "./python-files.js";
 
 // Written by build.py: {"paths": {"pyodide": "../vendor/pyodide-<hash>/", ...}, "bundles": [[path,
@@ -139,10 +139,22 @@ function failed(e) {
   return { error: `Python error: ${text.trim().split("\n").pop()}` };
 }
 
+// Python's half of an action (begin, the model run, end) is one at a time: a stroke's answer never
+// starts while a teaching action waits for its networks, nor the other way round. The waits for
+// storage are outside it, so a stroke is answered while teaching reads IndexedDB.
+let pythonFree = Promise.resolve();
+function exclusive(fn) {
+  const run = pythonFree.then(fn);
+  pythonFree = run.then(() => {}, () => {});
+  return run;
+}
+
 // A Python action without the networks (the Collect panel's): its reply as an object.
 function python(action, payload, progress) {
-  app.begin(action, payload, progress);
-  return JSON.parse(app.end());
+  return exclusive(() => {
+    app.begin(action, payload, progress);
+    return JSON.parse(app.end());
+  });
 }
 
 function joinOutputs(outs) {
@@ -176,13 +188,13 @@ async function act(msg, next) {
       return;
     }
   }
-  if (msg.action === "personal_fit") {
-    try { msg.payload = { ...msg.payload, records: await personalRecords() }; } catch (e) {
+  if (msg.action === "personal_fit" || msg.action === "personal_restore") {
+    try { msg.payload = { ...msg.payload, ...(await personalPayload(msg.action)) }; } catch (e) {
       post({ type: "result", id: msg.id, result: { error: String(e.message || e), timing } });
       return;
     }
   }
-  try {
+  await exclusive(async () => { try {
     let batch = app.begin(msg.action, msg.payload || {});
     timing.batch_out = now();
     let out = null;
@@ -207,9 +219,10 @@ async function act(msg, next) {
     if (out && out.error) reply.error = out.error;
   } catch (e) {
     reply = failed(e);
-  }
+  } });
   timing.python_out = now();
   reply.timing = timing;
+  if (msg.action === "personal_fit") keep(reply);
   post({ type: "result", id: msg.id, result: reply });
 }
 
@@ -233,8 +246,9 @@ function loadPhotoReader() {
 
 // Personal heads learn from every stored sample; what they need besides the graph (personal.bin,
 // 150 KB) is fetched the first time, checked against models.json, and handed to Python.
-let personalLoaded = null;
-async function personalRecords() {
+let personalLoaded = null, nets = null, kept = null;
+const CHUNK = 64;              // unseen samples read by the networks per message: strokes are answered between
+function personalLoad() {
   if (!personalLoaded) {
     personalLoaded = (async () => {
       const m = await meta;
@@ -246,14 +260,50 @@ async function personalRecords() {
         throw new Error(`models/${entry.file} could not be downloaded${offline()}: the shipped answers stay`);
       }
       if ((await sha256(bytes)) !== entry.sha256) throw new Error(`models/${entry.file} is damaged: the shipped answers stay`);
-      const r = python("personal_load", { blob: bytes, layout: entry });
+      const r = await python("personal_load", { blob: bytes, layout: entry });
       if (r.error) throw new Error(r.error);
+      nets = r.nets;
     })();
     personalLoaded.catch(() => { personalLoaded = null; });   // a later teach tries again
   }
-  await personalLoaded;
+  return personalLoaded;
+}
+
+function keptStore() {         // features and heads kept across visits; null where storage fails
+  if (!kept) kept = openKept().catch(() => null);
+  return kept;
+}
+
+// What a fit needs from storage. Restoring: the samples' keys and labels, and the heads kept last
+// time. Fitting: Python plans from the keys and labels, takes the features kept for the chosen
+// samples, and gets the records of only those it has never seen (their images go to the networks).
+async function personalPayload(action) {
+  await personalLoad();
   if (!store) { store = openStore(); store.catch(() => {}); }
-  return (await store).samples();
+  const s = await store, cache = await keptStore();
+  const labelled = (await s.labelled()).map(([k, l]) => `${k} ${l}`).join("\n");   // one string: 20,000 pairs cross at once
+  if (action === "personal_restore") return { labelled, heads: cache && await cache.heads(nets).catch(() => null) };
+  let r = await python("personal_plan", { labelled });
+  if (r.error) throw new Error(r.error);
+  if (r.need.length && cache) {
+    const features = await cache.features(nets, r.need).catch(() => []);
+    if (features.length) r = await python("personal_features", { features });
+    if (r.error) throw new Error(r.error);
+  }
+  return { planned: true, records: r.need.length ? await s.records(r.need.slice(0, CHUNK)) : [] };
+}
+
+// A fit's reply carries what to keep for the next visit; the page needs none of it.
+function keep(reply) {
+  const { heads, features } = reply;
+  delete reply.heads; delete reply.features; delete reply.nets;
+  if (!heads && !(features && features.length)) return;
+  keptStore().then(async (cache) => {
+    if (!cache) return;
+    if (heads) await cache.putHeads(nets, heads);   // first, and small: a reload right after still finds them
+    if (features && features.length) await cache.putFeatures(nets, features);
+    if (heads) post({ type: "kept" });
+  }).catch(() => {});            // not kept: the next visit refits, as it always could
 }
 
 // The Collect panel: Python makes, checks and de-duplicates samples; store.js keeps them.
@@ -263,17 +313,17 @@ async function collect(msg) {
     if (!store) { store = openStore(); store.catch(() => {}); }
     const s = await store;
     if (msg.op === "store") {
-      const r = python("sample", { label: msg.label });
+      const r = await python("sample", { label: msg.label });
       result = r.error ? r : { ...(await s.add([{ key: r.key, sample: r.sample }])) };
     } else if (msg.op === "import") {
       if (msg.file && msg.file.size > MAX_IMPORT_BYTES) throw new StoreError(
         `the file is ${(msg.file.size / 1e6).toFixed(0)} MB, more than the ${MAX_IMPORT_BYTES / 2 ** 20} MB a samples file may be`);
       const text = msg.file ? await msg.file.text() : msg.text;
       const progress = (n, total) => post({ type: "import-progress", id: msg.id, done: n, total });
-      const r = python("import_samples", { text, keys: await s.keys() }, progress);
+      const r = await python("import_samples", { text, keys: await s.keys() }, progress);
       result = r.error ? r : { ...(await s.add(r.added)), in_file: r.in_file };
     } else if (msg.op === "export") {
-      const r = python("export_samples", { records: await s.samples() });
+      const r = await python("export_samples", { records: await s.samples() });
       result = r.error ? r : { blob: new Blob([r.text], { type: "application/json" }), exported: r.exported, damaged: r.damaged };
     } else if (msg.op === "delete") {
       await s.clear();
@@ -301,6 +351,7 @@ async function pump() {
         post({ type: "result", id: msg.id, result: { skipped: true } });   // newer work first: it will ask again
       }
       else if (!app) post({ type: "result", id: msg.id, result: { error: "Still loading." } });
+      else if (msg.action === "personal_fit" || msg.action === "personal_restore") act(msg, null);   // its storage reads hold no stroke back
       else await (msg.type === "act" ? act(msg, queue[0]) : collect(msg));
     }
   }

@@ -7,6 +7,7 @@ const root = document.documentElement;
 const SETTING = "digitpad.personal";
 
 export function setupTeach({ call, store, apply, isReady, isEmpty, note }) {
+  let loading = false;
   const remember = (on) => { try { localStorage.setItem(SETTING, on ? "on" : "off"); } catch { /* storage off */ } };
 
   function show(p) {
@@ -22,7 +23,8 @@ export function setupTeach({ call, store, apply, isReady, isEmpty, note }) {
   }
 
   async function learn() {
-    const r = await call("personal_fit", { on: true });
+    let r;
+    do r = await call("personal_fit", { on: true }); while (!r.error && r.more);   // unseen samples, a chunk a message
     if (r.error) { note(`${r.error.replace(/\.$/, "")}. The page keeps the shipped answers.`); return false; }
     show(r.personal);
     remember(true);
@@ -76,10 +78,25 @@ export function setupTeach({ call, store, apply, isReady, isEmpty, note }) {
       if (k === "x") { teach("not-digit"); return true; }
       return false;
     },
-    async ready() {               // what was taught before, learned again from the stored samples
+    // What was taught before: the heads kept from the last visit when the samples and networks are
+    // the same (in force at once), else fitted again. Until then every answer says it is the shipped one.
+    async ready() {
       let on = false;
       try { on = localStorage.getItem(SETTING) === "on"; } catch { /* storage off */ }
-      if (on && (await learn())) { await reread(); heldOut(); }
+      if (!on) return;
+      loading = true;
+      $("personal-stats").textContent = "Loading what you taught…";
+      const r = await call("personal_restore");
+      const restored = !r.error && r.restored;
+      if (restored) { show(r.personal); remember(true); }
+      const ok = restored || (await learn());
+      loading = false;
+      if (ok) {
+        root.dataset.headsMs = performance.now().toFixed(0);    // in force from here (build.py bench)
+        await reread();
+        if (!restored) heldOut();
+      } else $("personal-stats").textContent = "What you taught could not be loaded: the answers are the shipped ones.";
     },
+    pending: () => loading,       // the heads are on but not yet in force
   };
 }

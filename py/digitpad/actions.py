@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from . import samples, teach
+from . import personal_actions, samples
 from .controller import Controller, Step
 from .errors import UserError
 
@@ -100,51 +100,6 @@ def _import(c: Controller, p: dict, progress=None) -> Step:
     return Step({"added": [{"key": samples.key(s), "sample": s} for s in added], "in_file": len(incoming)})
 
 
-def _personal_load(c: Controller, p: dict) -> Step:
-    """personal.bin (bytes) as models.json's `personal` entry lays it out."""
-    blob = p.get("blob")
-    if set(c.personal.widths) != set(teach.HEADS):
-        raise teach.TeachError("this page's network gives no features to learn from: the shipped answers stay")
-    c.personal.spaces = teach.load_subspaces(bytes(blob) if blob is not None else b"", p.get("layout") or {},
-                                             c.personal.widths)
-    return Step({"personal": c.personal.stats})
-
-
-def _personal_fit(c: Controller, p: dict) -> Step:
-    """Fit the heads on the stored samples (`records`); the network runs only on those it has not seen."""
-    if c.personal.spaces is None:
-        raise teach.TeachError("the page has not loaded what personal heads need (personal.bin)")
-    good, _ = samples.read_stored(p.get("records") or [])
-    labelled = [(samples.key(s), s["label"]) for s in good]
-    todo = [s for s in good if samples.key(s) not in c.personal.cache]
-    if "on" in p:
-        c.personal.on = bool(p["on"])
-
-    def fitted() -> dict:
-        c.reader.forget()                 # the number's kept answers came through the old heads
-        return {"personal": {**c.personal.fit(labelled), "on": c.personal.on}}
-
-    def finish(digits, digit_or_not, h, g):
-        c.personal.remember([samples.key(s) for s in todo], digits, digit_or_not, h, g)
-        return fitted()
-    if not todo:
-        return Step(fitted())
-    batch = np.stack([np.asarray(s["image"], np.float32).reshape(1, 28, 28) / 255 for s in todo])
-    return Step({}, batch.astype(np.float32), finish, features=True)
-
-
-def _personal_set(c: Controller, p: dict) -> Step:
-    if p.get("reset"):
-        c.personal.reset()
-    elif p.get("held_out"):
-        c.personal.held_out()
-    else:
-        c.personal.on = bool(p.get("on"))
-    if not p.get("held_out"):
-        c.reader.forget()
-    return Step({"personal": {**c.personal.stats, "on": c.personal.on}})
-
-
 def _export(c: Controller, p: dict) -> Step:
     """The file for the stored samples; damaged ones are left out and counted."""
     records = p.get("records") or []
@@ -174,9 +129,7 @@ ACTIONS = {
     "sample": _sample,
     "import_samples": _import,
     "export_samples": _export,
-    "personal_load": _personal_load,
-    "personal_fit": _personal_fit,
-    "personal_set": _personal_set,
+    **personal_actions.ACTIONS,
 }
 
 

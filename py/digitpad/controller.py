@@ -18,7 +18,7 @@ from .errors import UserError
 from .render import render, render_placed
 from .strokes import (DEFAULT_PEN_WIDTH, MAX_STROKES, MAX_TOTAL_POINTS, PAD, Drawing, Stroke, StrokeError, ink_bbox,
                       make_stroke, simplified)
-from . import explain
+from . import explain, kept
 from .reading import Reader
 from .segment import Params
 from .teach import Personal
@@ -117,6 +117,7 @@ class Controller:
         widths = {head: out["shape"][1] for head, out in (("digits", graph.get("outputs", {}).get("digit_features")),
                                                           ("digit_or_not", graph.get("outputs", {}).get("dnn_features"))) if out}
         personal = Personal(float(graph.get("temperature", 1.0)), widths)
+        personal.nets = kept.nets_id(doc)
         return cls(Thresholds.from_models_json(doc), Params.from_models_json(doc), personal=personal)
 
     # ---- drawing -------------------------------------------------------------------------

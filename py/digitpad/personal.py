@@ -55,7 +55,20 @@ def softmax(x: np.ndarray, temperature: float = 1.0) -> np.ndarray:
 
 def fit(z: np.ndarray, base_logits: np.ndarray, labels: np.ndarray, space: Subspace,
         cfg: FitConfig = FitConfig(), temperature: float = 1.0) -> Correction:
+    """Fit a correction on samples (all steps at once): see fit_steps."""
+    steps = fit_steps(z, base_logits, labels, space, cfg, temperature)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+
+
+def fit_steps(z: np.ndarray, base_logits: np.ndarray, labels: np.ndarray, space: Subspace,
+              cfg: FitConfig = FitConfig(), temperature: float = 1.0):
     """Fit a correction on samples: z = f P [n, r], the shipped logits [n, k], labels [n] in 0..k-1.
+    A generator: it yields after every step (the page spreads a fit over several messages, so
+    strokes are answered between) and returns the Correction. The same steps, however sliced.
 
     Minimises   mean CE(softmax((base + z A^T + c)/T), y)
               + keep * mean over replay of ||f P A^T + c||²       (= tr(A S A^T) + 2 c·(A m) + ||c||²)
@@ -82,6 +95,8 @@ def fit(z: np.ndarray, base_logits: np.ndarray, labels: np.ndarray, space: Subsp
         _, ga, gc = objective(la, lc, z, base, y, S, m, cfg.keep, temperature)
         prev_a, prev_c = a, c
         a, c = la - step * ga, lc - step * gc
+        if i + 1 < cfg.steps:
+            yield
     return Correction(a.astype(np.float32), c.astype(np.float32))
 
 

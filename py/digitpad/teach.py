@@ -12,8 +12,9 @@ import time
 
 import numpy as np
 
+from . import kept
 from .errors import UserError
-from .personal import Correction, FitConfig, Subspace, fit, softmax
+from .personal import Correction, FitConfig, Subspace, fit, fit_steps, softmax
 
 HEADS = ("digits", "digit_or_not")
 MAX_FIT = 200          # samples per label in one fit (the most recent): 2,200 at most
@@ -59,6 +60,9 @@ class Personal:
         self.cache: dict[str, tuple] = {}       # sample key -> (h, g, shipped digits, shipped digit-or-not)
         self.stats: dict = {"samples": 0}
         self.chosen: list[tuple[str, str]] = []
+        self.nets = ""                          # kept.nets_id of this page's networks
+        self.labelled: list[tuple[str, str]] = []   # the store's samples, as the last plan saw them
+        self._fitting: tuple | None = None      # a fit under way, a slice of steps a message (fit_slice)
 
     @property
     def active(self) -> bool:
@@ -95,7 +99,7 @@ class Personal:
 
     def fit(self, labelled: list[tuple[str, str]]) -> dict:
         """Fit both heads on (key, label) pairs whose features are remembered; returns the stats."""
-        chosen = _recent(labelled)
+        chosen = [c for c in _recent(labelled) if c[0] in self.cache]    # a damaged sample has no features
         if not chosen:
             self.heads, self.stats = None, {"samples": 0}
             return self.stats
@@ -108,7 +112,8 @@ class Personal:
     def held_out(self) -> dict:
         """The stats with how each network reads the samples held out (asked for after the answer:
         it costs FOLDS more fits)."""
-        if self.heads is not None and self.chosen and "digits" not in self.stats:
+        seen = all(k in self.cache for k, _ in self.chosen)   # heads kept from a visit before: no features yet
+        if self.heads is not None and self.chosen and seen and "digits" not in self.stats:
             t0 = time.perf_counter()
             self.stats.update(self._held_out(self.chosen), held_out_ms=round(1000 * (time.perf_counter() - t0), 1))
         return self.stats
@@ -121,18 +126,50 @@ class Personal:
         return h, g, d, dn
 
     def _fit(self, chosen) -> dict[str, Correction]:
+        steps = self._fit_steps(chosen)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                return done.value
+
+    def fit_slice(self, labelled: list[tuple[str, str]], steps: int) -> dict | None:
+        """`steps` more gradient steps of a fit on `labelled` (begun here if it is not under way);
+        the stats once it is done, else None. The page calls this once a message."""
+        if self._fitting is None or self._fitting[0] != labelled:
+            chosen = [c for c in _recent(labelled) if c[0] in self.cache]
+            if not chosen:
+                self._fitting = None
+                return self.fit(labelled)
+            self._fitting = (labelled, chosen, self._fit_steps(chosen), time.perf_counter(), [0.0])
+        _, chosen, run, _, spent = self._fitting
+        t0 = time.perf_counter()
+        try:
+            for _ in range(steps):
+                next(run)
+        except StopIteration as done:
+            self._fitting = None
+            self.heads, self.chosen = done.value, chosen
+            self.stats = {"samples": len(labelled), "used": len(chosen),
+                          "fit_ms": round(spent[0] + 1000 * (time.perf_counter() - t0), 1)}
+            return self.stats
+        spent[0] += 1000 * (time.perf_counter() - t0)
+        return None
+
+    def _fit_steps(self, chosen):
+        """The fit as a generator of steps (both heads, one after the other); returns the heads."""
         h, g, d, dn = self._arrays(chosen)
         digit = np.array([lab != "not-digit" for _, lab in chosen])
         heads = {}
         if digit.any():
             labels = np.array([int(lab) for _, lab in chosen if lab != "not-digit"])
             sp = self.spaces["digits"]
-            heads["digits"] = fit(h[digit] @ sp.basis, self.temperature * np.log(d[digit] + TINY), labels, sp,
-                                  FitConfig(), self.temperature)
+            heads["digits"] = yield from fit_steps(h[digit] @ sp.basis, self.temperature * np.log(d[digit] + TINY),
+                                                   labels, sp, FitConfig(), self.temperature)
         else:
             heads["digits"] = _zero(10, self.spaces["digits"])
         sp = self.spaces["digit_or_not"]
-        heads["digit_or_not"] = fit(g @ sp.basis, np.log(dn + TINY), digit.astype(int), sp, FitConfig())
+        heads["digit_or_not"] = yield from fit_steps(g @ sp.basis, np.log(dn + TINY), digit.astype(int), sp, FitConfig())
         return heads
 
     def _held_out(self, chosen) -> dict:
@@ -161,8 +198,48 @@ class Personal:
         self.heads = saved
         return {head: {"shipped": r[0], "personal": r[1], "read": r[2]} for head, r in right.items()}
 
+    def signature(self, chosen: list[tuple[str, str]]) -> str:
+        return kept.signature(self.nets, chosen, self.temperature, MAX_FIT)
+
+    def plan(self, labelled: list[tuple[str, str]]) -> list[str]:
+        """Remember the store's samples; the keys of the chosen ones whose features are unknown."""
+        self.labelled = labelled
+        return [k for k, _ in _recent(labelled) if k not in self.cache]
+
+    def take_features(self, items: list) -> int:
+        """Features kept from an earlier visit ({key, blob}); a damaged one is left out (refitted)."""
+        taken = 0
+        for item in items:
+            f = kept.features_from(item.get("blob"), self.widths) if isinstance(item, dict) else None
+            if f is not None and isinstance(item.get("key"), str):
+                self.cache[item["key"]] = f
+                taken += 1
+        return taken
+
+    def features_of(self, keys: list[str]) -> list[dict]:
+        return [{"key": k, "blob": kept.features_bytes(*self.cache[k])} for k in keys if k in self.cache]
+
+    def restore(self, labelled: list[tuple[str, str]], record) -> bool:
+        """Put heads kept from an earlier visit in force, if they were fitted on exactly these samples
+        by these networks; else False (and nothing changes)."""
+        chosen = _recent(labelled)
+        if not chosen or not isinstance(record, dict) or record.get("signature") != self.signature(chosen):
+            return False
+        heads = kept.heads_from(record.get("blob"), {h: self.spaces[h].basis.shape[1] for h in HEADS})
+        if heads is None:
+            return False
+        self.heads, self.chosen, self.labelled, self.on = heads, chosen, labelled, True
+        self.stats = {"samples": len(labelled), "used": len(chosen), "restored": True}
+        return True
+
+    def kept_heads(self) -> dict | None:
+        """The fitted heads as the page keeps them, with their signature."""
+        if self.heads is None:
+            return None
+        return {"signature": self.signature(self.chosen), "blob": kept.heads_bytes(self.heads)}
+
     def reset(self) -> None:
-        self.heads, self.on, self.stats, self.chosen = None, False, {"samples": 0}, []
+        self.heads, self.on, self.stats, self.chosen, self._fitting = None, False, {"samples": 0}, [], None
 
 
 def _shift(p: np.ndarray, delta: np.ndarray) -> np.ndarray:

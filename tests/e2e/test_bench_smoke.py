@@ -20,6 +20,7 @@ def test_quick_bench_measures_both_pages(dist, tmp_path):
     for key, ratio in res["ratio"].items():
         assert d[key] > 0 and ref[key] > 0 and abs(ratio - d[key] / ref[key]) < 0.01
     assert d["sweep_ms"] > 0 and d["explain_ms_p50"] > 0
+    assert 0 < d["select_ms_p50"] <= d["select_ms_p90"]
     assert "Python interpreter starts" in res["startup"]["first"] and res["startup"]["return"]
     assert "| first visit: open → ready (median) |" in r.stdout
     # every row the README shows came out, and the stroke phases are the page's phases only
@@ -43,3 +44,8 @@ def test_quick_bench_measures_both_pages(dist, tmp_path):
     for name, e in res["engines"].items():
         assert e["ready_ms"] > 0 and e["strokes"] == 12 and 0 < e["stroke_ms_p50"] <= e["stroke_ms_p90"], (name, e)
     assert "| Firefox ESR | " in r.stdout and "| WebKitGTK (MiniBrowser) | " in r.stdout
+    # what was taught, after a reload: nothing stored, then 50 samples whose heads come back in force
+    sizes = {row["samples"]: row for row in res["raw"]["heads"]["sizes"]}
+    assert set(sizes) == {0, 50} and sizes[0]["heads_after_ready_ms"] is None
+    assert sizes[50]["ready_ms"] > 0 and sizes[50]["heads_after_ready_ms"] is not None
+    assert all(r["heads_ms"] >= r["ready_ms"] for r in sizes[50]["reloads"])

@@ -60,9 +60,19 @@ def test_a_misread_digit_taught_three_times_is_read_right_then_forgotten_and_kep
     app.page.reload()
     app.wait_ready()
     app.drawn = 0
-    app.wait_attr("fits", "1")                   # refitted from the stored samples at start
+    app.page.wait_for_selector("html[data-heads-ms]", state="attached")
+    assert app.attr("fits") is None              # the heads kept from before, in force without a refit
+    assert app.page.text_content("#personal-stats").startswith("Learned from 4 samples")   # the 3, and the one taught after the reset
     redraw(app, one(4, 3))
     assert app.digit() == "1" and fits is not None and app.page.is_checked("#personal")
+    # without what was kept (storage cleared, or another build's networks), the samples are refitted
+    app.page.evaluate("() => new Promise((ok) => { const r = indexedDB.deleteDatabase('digitpad-kept'); r.onsuccess = r.onblocked = ok; })")
+    app.page.reload()
+    app.wait_ready()
+    app.drawn = 0
+    app.wait_attr("fits", "1")
+    redraw(app, one(4, 3))
+    assert app.digit() == "1"
 
 
 def test_a_symbol_wrongly_accepted_is_taught_as_not_a_digit(app):
@@ -102,7 +112,7 @@ def test_what_was_taught_works_offline_and_travels_in_an_export(make_app, server
     app.page.context.set_offline(True)
     app.page.reload()
     app.wait_ready()
-    app.wait_attr("fits", "1")                   # refitted offline, from the stored sample
+    app.page.wait_for_selector("html[data-heads-ms]", state="attached")   # in force offline, as kept
     app.drawn = 0
     redraw(app, one(4, 3))
     assert app.digit() == "1"
@@ -119,3 +129,23 @@ def test_what_was_taught_works_offline_and_travels_in_an_export(make_app, server
     other.page.check("#personal")
     other.wait_predictions(n + 1)
     assert other.digit() == "1"
+
+
+def test_until_what_was_taught_is_in_force_the_answer_says_so(app):
+    redraw(app, one())
+    teach(app, "#fix-1")
+    app.wait_attr("kept", 1)                     # the heads are kept for the next visit
+    held = []
+    app.page.route("**/personal*.bin", lambda route: held.append(route))   # held back: the heads cannot load yet
+    app.page.reload()
+    app.wait_ready()
+    app.drawn = 0
+    app.page.wait_for_function("document.getElementById('personal-stats').textContent.startsWith('Loading')")
+    redraw(app, one(4, 3))
+    assert app.digit() == "7" and "still loading" in app.page.text_content("#message")   # the shipped answer, said so
+    assert app.attr("heads-ms") is None
+    for route in held:
+        route.continue_()
+    app.page.wait_for_selector("html[data-heads-ms]", state="attached")
+    app.wait_predictions(2)                      # the same drawing, read again through the heads
+    assert app.digit() == "1" and "still loading" not in app.page.text_content("#message")
