@@ -59,7 +59,7 @@ def reload(app: App, n: int) -> dict:
     app.page.reload()
     app.wait_ready(300_000)
     app.draw(SEVEN)
-    app.wait_predictions(1, 600_000)
+    app.wait_attr("stroke-answered", 1, 600_000)   # (the heads coming in force may read it again at once)
     first = float(app.attr("stroke-ms"))
     if n:
         app.page.wait_for_selector("html[data-heads-ms]", state="attached", timeout=600_000)

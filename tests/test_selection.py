@@ -132,3 +132,11 @@ def test_the_heat_map_and_the_sweep_describe_the_selected_digit(nets):
     assert step.reply["turned"] == [2]                       # the pad turns the 2's stroke only
     rows = step.run(nets)["sweep"]
     assert len(rows) == SWEEP_STEPS and rows[0]["digit"] == 2
+
+
+def test_with_normalize_off_the_whole_pads_squeezed_guess_is_told_not_shown_as_the_answer(nets):
+    c = written("2026")
+    handle(c, "set", {"name": "normalize", "value": False})
+    v = handle(c, "predict", {}).run(nets)["view"]
+    assert v["digit"] == 2 and v["top3"][0]["digit"] == 2                 # the answer: the selected digit's
+    assert f"the whole pad as one plain 28×28 image reads {v['whole']['digit']}" in v["message"]

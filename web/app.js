@@ -11,7 +11,6 @@ import { setupCollect } from "./collect.js";
 import { strokePhases, watchLongTasks } from "./timing.js";
 import { keptDrawing, registerServiceWorker } from "./sw-client.js";
 import { setupTeach } from "./teach.js";
-import { setupDigits } from "./digits.js";
 import { setupSweep } from "./sweep.js";
 import { watchIntegrity } from "./integrity.js";
 import { dead, fatal } from "./failure.js";
@@ -61,6 +60,7 @@ function apply(r, since = null, strokeNo = null) {
     showPrediction(r.view);
     if (teach && teach.pending()) $("message").textContent += " (What you taught is still loading: this is the shipped networks' answer.)";
     const box = r.view.selected != null ? r.view.number_symbols[r.view.selected].box : null;
+    if (r.view.selected != null) selectable();
     if (String(box) !== String(pad.outline)) { pad.outline = box || null; pad.paint(); }
     explainLatest(r.view);
     if (since !== null) root.dataset[strokeNo === null ? "predictMs" : "strokeMs"] = (performance.now() - since).toFixed(2);
@@ -122,6 +122,14 @@ const pad = new Pad($("pad"), (stroke, t) => {
   sendStroke(stroke, t);
 });
 pad.onStart = () => { if (sweeps.running()) sweeps.stop(false); };   // a new stroke ends a sweep
+
+// A number's digits can be selected (digits.js), loaded with the first number read
+let digits = null;
+function selectable() {
+  digits ||= import("./digits.js").then((m) => m.setupDigits({ call, isReady: () => ready,
+    show: (r) => (r.view && r.view.photo && photos ? photos.then((p) => p.result(r)) : apply(r)) }));
+  digits.catch(() => { digits = null; });
+}
 
 // Photos: the reader (photo.js, and Python's photo bundle) loads the first time one is opened
 let photos = null;
@@ -301,7 +309,6 @@ function start() {
   setTool("pen");
   markPadShown();
   sweeps = setupSweep({ call, pad, note, isReady: () => ready });
-  setupDigits({ call, isReady: () => ready, show: (r) => (r.view && r.view.photo && photos ? photos.then((p) => p.result(r)) : apply(r)) });
   collect = setupCollect({ collect: collectCall, isReady: () => ready, onStored: (label) => teach.learned(label) });
   teach = setupTeach({ call, store: (label) => collect.store(label), apply, isReady: () => ready,
     isEmpty: () => !photoShown() && !pad.strokes.length, note });

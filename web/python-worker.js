@@ -9,8 +9,8 @@
 //   * the extension modules (numpy's, Pillow's .so) are compiled by WebAssembly.compileStreaming,
 //     which Chromium caches (compiled and optimized code) across visits, then handed to
 //     Emscripten's loader as modules: Emscripten would compile them from bytes on every visit.
-import { openKept, openStore, StoreError } from "./store.js";
-import { BootError, compileLib, fetchBundle, missingFiles, offline, preloadLibs, sha256, untar, UPDATING } from "./python-files.js";
+import { openStore, StoreError } from "./store.js";
+import { BootError, compileLib, fetchBundle, missingFiles, offline, preloadLibs, untar, UPDATING } from "./python-files.js";
 
 // Written by build.py: {"paths": {"pyodide": "../vendor/pyodide-<hash>/", ...}, "bundles": [[path,
 // sha256, where it unpacks, what it is], ...] (the standard library, numpy + Pillow, digitpad),
@@ -189,7 +189,7 @@ async function act(msg, next) {
     }
   }
   if (msg.action === "personal_fit" || msg.action === "personal_restore") {
-    try { msg.payload = { ...msg.payload, ...(await personalPayload(msg.action)) }; } catch (e) {
+    try { msg.payload = { ...msg.payload, ...(await (await personal()).payload(msg.action)) }; } catch (e) {
       post({ type: "result", id: msg.id, result: { error: String(e.message || e), timing } });
       return;
     }
@@ -222,7 +222,7 @@ async function act(msg, next) {
   } });
   timing.python_out = now();
   reply.timing = timing;
-  if (msg.action === "personal_fit") keep(reply);
+  if (msg.action === "personal_fit" && personalReady) personalReady.keep(reply);   // loaded: its payload came first
   post({ type: "result", id: msg.id, result: reply });
 }
 
@@ -244,66 +244,16 @@ function loadPhotoReader() {
   return photoLoaded;
 }
 
-// Personal heads learn from every stored sample; what they need besides the graph (personal.bin,
-// 150 KB) is fetched the first time, checked against models.json, and handed to Python.
-let personalLoaded = null, nets = null, kept = null;
-const CHUNK = 64;              // unseen samples read by the networks per message: strokes are answered between
-function personalLoad() {
-  if (!personalLoaded) {
-    personalLoaded = (async () => {
-      const m = await meta;
-      const entry = m.personal;
-      if (!entry) throw new Error("this build ships no personal.bin: the shipped answers stay");
-      const url = new URL(BOOT.paths.models + entry.file, base);
-      let bytes;
-      try { bytes = new Uint8Array(await (await fetch(url)).arrayBuffer()); } catch (e) {
-        throw new Error(`models/${entry.file} could not be downloaded${offline()}: the shipped answers stay`);
-      }
-      if ((await sha256(bytes)) !== entry.sha256) throw new Error(`models/${entry.file} is damaged: the shipped answers stay`);
-      const r = await python("personal_load", { blob: bytes, layout: entry });
-      if (r.error) throw new Error(r.error);
-      nets = r.nets;
-    })();
-    personalLoaded.catch(() => { personalLoaded = null; });   // a later teach tries again
-  }
-  return personalLoaded;
-}
-
-function keptStore() {         // features and heads kept across visits; null where storage fails
-  if (!kept) kept = openKept().catch(() => null);
-  return kept;
-}
-
-// What a fit needs from storage. Restoring: the samples' keys and labels, and the heads kept last
-// time. Fitting: Python plans from the keys and labels, takes the features kept for the chosen
-// samples, and gets the records of only those it has never seen (their images go to the networks).
-async function personalPayload(action) {
-  await personalLoad();
-  if (!store) { store = openStore(); store.catch(() => {}); }
-  const s = await store, cache = await keptStore();
-  const labelled = (await s.labelled()).map(([k, l]) => `${k} ${l}`).join("\n");   // one string: 20,000 pairs cross at once
-  if (action === "personal_restore") return { labelled, heads: cache && await cache.heads(nets).catch(() => null) };
-  let r = await python("personal_plan", { labelled });
-  if (r.error) throw new Error(r.error);
-  if (r.need.length && cache) {
-    const features = await cache.features(nets, r.need).catch(() => []);
-    if (features.length) r = await python("personal_features", { features });
-    if (r.error) throw new Error(r.error);
-  }
-  return { planned: true, records: r.need.length ? await s.records(r.need.slice(0, CHUNK)) : [] };
-}
-
-// A fit's reply carries what to keep for the next visit; the page needs none of it.
-function keep(reply) {
-  const { heads, features } = reply;
-  delete reply.heads; delete reply.features; delete reply.nets;
-  if (!heads && !(features && features.length)) return;
-  keptStore().then(async (cache) => {
-    if (!cache) return;
-    if (heads) await cache.putHeads(nets, heads);   // first, and small: a reload right after still finds them
-    if (features && features.length) await cache.putFeatures(nets, features);
-    if (heads) post({ type: "kept" });
-  }).catch(() => {});            // not kept: the next visit refits, as it always could
+// Teaching's storage (personal.bin, the kept heads and features, the samples a fit needs), loaded
+// the first time it is needed: a first visit does without it.
+let personalSide = null, personalReady = null;
+function personal() {
+  personalSide ||= import("./personal-worker.js").then((m) => (personalReady = m.setupPersonal({
+    python, post, modelsJson: () => meta, url: (file) => new URL(BOOT.paths.models + file, base),
+    samples: () => { if (!store) { store = openStore(); store.catch(() => {}); } return store; },
+  })));
+  personalSide.catch(() => { personalSide = null; });
+  return personalSide;
 }
 
 // The Collect panel: Python makes, checks and de-duplicates samples; store.js keeps them.

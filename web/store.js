@@ -7,11 +7,11 @@ export const CHANNEL = "digitpad-samples";
 
 export class StoreError extends Error {}
 
-function request(r) {
+export function request(r) {
   return new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
 }
 
-function done(tx) {
+export function done(tx) {
   return new Promise((resolve, reject) => {
     tx.oncomplete = () => resolve();
     tx.onabort = tx.onerror = () => reject(tx.error || new Error("the transaction was aborted"));
@@ -79,41 +79,6 @@ export async function openStore() {
       tx.objectStore(STORE).clear();
       await done(tx);
       changed();
-    },
-  };
-}
-
-// What a reload keeps of teaching (digitpad.kept): each sample's features and the fitted heads,
-// under the networks' identity. A database of its own, so the samples' one never needs an upgrade
-// (an upgrade waits for every open tab of an older build). Only ever a cache: every failure here
-// is a refit, never an error.
-const KEPT = "digitpad-kept";
-
-export async function openKept() {
-  const r = indexedDB.open(KEPT, 1);
-  r.onupgradeneeded = () => {
-    r.result.createObjectStore("features", { keyPath: "id" });
-    r.result.createObjectStore("heads", { keyPath: "nets" });
-  };
-  const db = await request(r);
-  const others = (nets) => [IDBKeyRange.upperBound(nets, true), IDBKeyRange.lowerBound(`${nets}/\uffff`, true)];
-  return {
-    async features(nets, keys) {
-      const store = db.transaction("features").objectStore("features");
-      const got = await Promise.all(keys.map((k) => request(store.get(`${nets}/${k}`))));
-      return got.filter(Boolean).map((g) => ({ key: g.key, blob: g.blob }));
-    },
-    async putFeatures(nets, items) {
-      const tx = db.transaction("features", "readwrite"), store = tx.objectStore("features");
-      for (const f of items) store.put({ id: `${nets}/${f.key}`, key: f.key, blob: f.blob });
-      await done(tx);
-    },
-    async heads(nets) { return (await request(db.transaction("heads").objectStore("heads").get(nets))) || null; },
-    async putHeads(nets, heads) {            // and forget what older networks left
-      const tx = db.transaction(["heads", "features"], "readwrite");
-      tx.objectStore("heads").put({ nets, signature: heads.signature, blob: heads.blob });
-      for (const range of others(nets)) { tx.objectStore("heads").delete(range); tx.objectStore("features").delete(range); }
-      await done(tx);
     },
   };
 }

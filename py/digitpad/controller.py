@@ -229,7 +229,12 @@ class Controller:
         self._ids = ids
         i = ids.index(self.selected)
         r = symbols[i].result
-        return selected_view(view, i, r.probs, r.p_digit, r.image, self.thresholds)
+        out = selected_view(view, i, r.probs, r.p_digit, r.image, self.thresholds)
+        if not self.settings.normalize:   # the lesson of Normalize off: the whole pad, squeezed, as the network sees it
+            w = out["whole"]
+            out["message"] += (f" Normalize is off: the whole pad as one plain 28×28 image reads "
+                               f"{w['digit']} ({100 * w['p']:.1f}%); each digit above is still framed on its own.")
+        return out
 
     def select(self, index: int) -> dict:
         """Another digit of the number read last: its answer, from that reading (no network run)."""
