@@ -202,6 +202,8 @@ def main() -> None:
                **summarize(raw), "engines": raw["engines"]["engines"], "raw": raw, "seconds": round(time.perf_counter() - t0)}
     out = args.out or ROOT / "reports" / ("bench-quick.json" if args.quick else "bench.json")
     out.write_text(json.dumps(results, indent=1) + "\n")
+    if not args.quick and args.out is None:       # the reload figures, where docs/performance.md links them
+        (ROOT / "reports" / "heads.json").write_text(json.dumps(raw["heads"], indent=1) + "\n")
     print(report.table(results))
     print(report.stroke_table(results))
     print(photos.table(results["photos"]))

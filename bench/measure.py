@@ -147,7 +147,9 @@ def explains(app: App, n: int) -> list[float]:
     app.page.check("#explain-toggle")                # switching it on asks again: one map
     app.wait_attr("explains", done + 1)
     out = timed_clicks(app, "#predict", "explains", "explain-ms", n)
-    app.page.uncheck("#explain-toggle")
+    done = app.predictions
+    app.page.uncheck("#explain-toggle")              # switching it off asks again too: wait for that answer
+    app.wait_predictions(done + 1)
     return out
 
 
