@@ -1,29 +1,21 @@
 """What a reload keeps of teaching (digitpad.kept): heads in force at once when nothing changed,
 features that spare the networks, and a refit whenever anything did. CPython, the shipped graph."""
-import json
-
 import numpy as np
-import onnxruntime as ort
 import pytest
 
-from conftest import ROOT
 from digitpad import samples
 from digitpad.actions import handle
 from digitpad.controller import Controller
-
-MODELS = ROOT / "models"
-DOC = json.loads((MODELS / "models.json").read_text())
-BLOB = (MODELS / DOC["personal"]["file"]).read_bytes()
+from shipped import BLOB, DOC, combined
 
 
 @pytest.fixture(scope="module")
 def nets():
-    s = ort.InferenceSession(str(MODELS / "combined.onnx"), providers=["CPUExecutionProvider"])
-    calls = []
+    run_graph, calls = combined(), []
 
     def run(batch):
         calls.append(len(batch))
-        return s.run(None, {"image": batch})
+        return run_graph(batch)
     run.calls = calls
     return run
 

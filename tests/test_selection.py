@@ -1,26 +1,18 @@
 """One symbol at a time: with a number on the pad, the answer, the heat map, the sweep and a taught
 sample describe the selected digit. CPython, the shipped graph (onnxruntime), the page's actions."""
-import json
-
 import numpy as np
-import onnxruntime as ort
 import pytest
 
-from conftest import ROOT
 from digitpad.actions import handle
 from digitpad.controller import SWEEP_STEPS, Controller
 from digitpad.render import render
 from drawings import number
-
-MODELS = ROOT / "models"
-DOC = json.loads((MODELS / "models.json").read_text())
-BLOB = (MODELS / DOC["personal"]["file"]).read_bytes()
+from shipped import BLOB, DOC, combined
 
 
 @pytest.fixture(scope="module")
 def nets():
-    s = ort.InferenceSession(str(MODELS / "combined.onnx"), providers=["CPUExecutionProvider"])
-    return lambda batch: s.run(None, {"image": batch})
+    return combined()
 
 
 def written(text: str) -> Controller:
