@@ -78,6 +78,19 @@ class Step:
         return out
 
 
+def explain_step(image: np.ndarray | None, placement=None) -> Step:
+    """The heat map of one 28x28 image (placed on the pad, or not: a photo's symbol), one batch."""
+    if image is None:
+        return Step({"explain": None})
+    batch, patches = explain.occlusions(image)
+
+    def finish(digits, digit_or_not) -> dict:
+        probs = check_probabilities(digits, len(batch), 10, "the digit model")
+        return {"explain": explain.evidence(probs, patches, placement)}
+
+    return Step({}, batch, finish)
+
+
 def _size(d: Drawing) -> tuple[float, float]:
     box = ink_bbox(d.strokes)
     return (0.0, 0.0) if box is None else (box[2] - box[0], box[3] - box[1])
@@ -265,16 +278,7 @@ class Controller:
     def explain(self) -> Step:
         """Why the network chose its digit for the drawing: occlusion sensitivity (explain.py)."""
         drawing, normalize = self.subject()
-        image, placement = render_placed(drawing.strokes, normalize)
-        if image is None:
-            return Step({"explain": None})
-        batch, patches = explain.occlusions(image)
-
-        def finish(digits, digit_or_not) -> dict:
-            probs = check_probabilities(digits, len(batch), 10, "the digit model")
-            return {"explain": explain.evidence(probs, patches, placement)}
-
-        return Step({}, batch, finish)
+        return explain_step(*render_placed(drawing.strokes, normalize))
 
     def then_predict(self, reply: dict) -> Step:
         """A change, followed by a prediction when "predict when a stroke ends" is on."""

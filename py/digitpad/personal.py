@@ -56,7 +56,11 @@ def softmax(x: np.ndarray, temperature: float = 1.0) -> np.ndarray:
 def fit(z: np.ndarray, base_logits: np.ndarray, labels: np.ndarray, space: Subspace,
         cfg: FitConfig = FitConfig(), temperature: float = 1.0) -> Correction:
     """Fit a correction on samples (all steps at once): see fit_steps."""
-    steps = fit_steps(z, base_logits, labels, space, cfg, temperature)
+    return run_to_end(fit_steps(z, base_logits, labels, space, cfg, temperature))
+
+
+def run_to_end(steps):
+    """What a generator of steps returns, once every step is taken."""
     while True:
         try:
             next(steps)

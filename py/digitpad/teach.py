@@ -14,7 +14,7 @@ import numpy as np
 
 from . import kept
 from .errors import UserError
-from .personal import Correction, FitConfig, Subspace, fit, fit_steps, softmax
+from .personal import Correction, FitConfig, Subspace, fit, fit_steps, run_to_end, softmax
 
 HEADS = ("digits", "digit_or_not")
 MAX_FIT = 200          # samples per label in one fit (the most recent): 2,200 at most
@@ -126,12 +126,7 @@ class Personal:
         return h, g, d, dn
 
     def _fit(self, chosen) -> dict[str, Correction]:
-        steps = self._fit_steps(chosen)
-        while True:
-            try:
-                next(steps)
-            except StopIteration as done:
-                return done.value
+        return run_to_end(self._fit_steps(chosen))
 
     def fit_slice(self, labelled: list[tuple[str, str]], steps: int) -> dict | None:
         """`steps` more gradient steps of a fit on `labelled` (begun here if it is not under way);

@@ -8,9 +8,7 @@ sample is the selected symbol; the pad's drawing is never touched, and "Back to 
 from __future__ import annotations
 
 from .. import samples
-from ..explain import evidence, occlusions
-from ..views import check_probabilities
-from ..controller import Controller, Step
+from ..controller import Controller, Step, explain_step
 from ..errors import UserError
 from ..strokes import Drawing
 from .decode import PhotoError
@@ -68,14 +66,7 @@ def select(c: Controller, p: dict) -> Step:
 def explain(c: Controller) -> Step:
     """The heat map of the selected symbol, over its framed image (the photo has no pad to overlay)."""
     photo = c.photo
-    if photo is None or photo.selected is None:
-        return Step({"explain": None})
-    batch, patches = occlusions(photo.symbols[photo.selected].image)
-
-    def finish(digits, digit_or_not) -> dict:
-        return {"explain": evidence(check_probabilities(digits, len(batch), 10, "the digit model"), patches, None)}
-
-    return Step({}, batch, finish)
+    return explain_step(None if photo is None or photo.selected is None else photo.symbols[photo.selected].image)
 
 
 def close(c: Controller, p: dict) -> Step:
