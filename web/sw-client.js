@@ -66,6 +66,7 @@ async function offer(waiting, keep) {
     if (tabs) tabs.postMessage("updating");
     const t0 = performance.now();
     waiting.postMessage({ type: "skip-waiting" });
+    nudge();
     const tick = setInterval(() => {
       if (waiting.state === "redundant") {
         clearInterval(tick);
@@ -76,9 +77,27 @@ async function offer(waiting, keep) {
       // said once; the seconds are for the eye only (a live region would read every tick)
       if (root.dataset.update !== "waiting") banner("Updating… waiting for other digitpad tabs to finish loading.", "waiting");
       $("update-wait").textContent = ` (${Math.round((performance.now() - t0) / 1000)} s)`;
-      waiting.postMessage({ type: "skip-waiting" });
+      waiting.postMessage({ type: "skip-waiting" });   // other engines may want it again
+      nudge();
     }, 1000);
   };
+}
+
+// Chromium tries to activate a waiting worker when skipWaiting() is first called: it asks the old
+// worker to stop as soon as it is idle, and activates the new one when it has. Later calls of
+// skipWaiting() are ignored. If the old worker is stopped and at once started again in between
+// (another tab just opened needs it), the new instance has lost that ask: it stays up as long as
+// tabs use it (with DevTools attached, for good), and the new worker stays "installed". A
+// navigation in the worker's scope makes Chromium try again. So, each second until this page
+// reloads, a hidden frame opens update-nudge, which the worker answers with an empty 204.
+function nudge() {
+  const frame = document.createElement("iframe");
+  frame.hidden = true;
+  frame.title = "update";
+  frame.tabIndex = -1;
+  frame.src = `update-nudge?${Date.now()}`;
+  setTimeout(() => frame.remove(), 3000);   // not on load: an early load of about:blank would cancel it
+  document.body.append(frame);
 }
 
 function incomplete({ build, error }, hadController) {

@@ -11,6 +11,7 @@ const M = __PRECACHE__;   // written by build.py: {build, version, files: [[path
 const CACHE = `digitpad-${M.build}`;
 const RUNTIME = new Map(M.runtime.map(([path, sha]) => [path, sha]));
 const role = (path) => path.replace(/-[0-9a-f]{10}(?=\/)/g, "");   // app-1a2b3c4d5e/x.js -> app/x.js
+const NUDGE = "update-nudge";   // see sw-client.js: a navigation that makes Chromium retry an activation
 const pathOf = (url) => (url.startsWith(SCOPE) ? url.slice(SCOPE.length).split(/[?#]/)[0] : null);
 
 self.addEventListener("install", (event) => {
@@ -94,6 +95,7 @@ self.addEventListener("fetch", (event) => {
   const req = event.request;
   const path = pathOf(req.url);
   if (req.method !== "GET" || path === null) return;
+  if (path === NUDGE) { event.respondWith(new Response(null, { status: 204 })); return; }
   event.respondWith((async () => {
     const cache = await caches.open(CACHE);
     const key = req.mode === "navigate" ? "index.html" : path;
