@@ -165,3 +165,41 @@ def _rules():
     from digitpad.segment import Params
     from digitpad.views import Thresholds
     return Params(), Thresholds()
+
+
+def test_a_thin_1_beside_bold_digits_is_kept_and_a_box_side_or_dash_is_not():
+    """MNIST's 1s are often a quarter as thick as its 8s: a slanted piece as tall as a digit is a
+    stroke down to 0.2 of the writing's pen, while an upright straight one that thin is what is
+    left of a printed box's side, and a short one a rule's remnant."""
+    from digitpad.photo.symbols import symbol_ids
+    mask = np.zeros((400, 700), bool)
+    yy, xx = np.ogrid[:400, :700]
+    for x in (100, 200, 300):                      # three bold rings, 80 px tall
+        r = np.hypot((yy - 200) / 40, (xx - x - 25) / 25)
+        mask |= (r <= 1) & (r >= 0.55)
+    for y in range(162, 238):                      # a 1 at a slant, 76 px tall, 4 px wide
+        x = 430 - (y - 162) * 20 // 76
+        mask[y, x:x + 4] = True
+    mask[162:238, 560:563] = True                  # a box's side: upright, 3 px
+    mask[300:302, 150:180] = True                  # a dash 2 px thin, 30 px long
+    comp = label(mask)
+    kept = {tuple(int(v) for v in comp.boxes[i]) for i in symbol_ids(comp, mask.shape)}
+    assert (411, 162, 434, 238) in kept
+    assert not any(b[0] >= 500 or b[1] >= 300 for b in kept)
+    assert len(kept) == 4
+
+
+def test_a_line_broken_into_dashes_is_no_digits():
+    """A grid line beside the table can survive as digit-tall dashes in the same columns: read
+    as 1s, they made a number of their own. Three or more so aligned, over several lines of
+    writing, are a line."""
+    from digitpad.photo.symbols import symbol_ids
+    mask = np.zeros((700, 700), bool)
+    yy, xx = np.ogrid[:700, :700]
+    r = np.hypot((yy - 350) / 40, (xx - 400) / 25)
+    mask |= (r <= 1) & (r >= 0.55)                 # a bold 0, 80 px tall
+    for y0 in (100, 180, 300, 420):                # dashes of one upright line, 7 px wide
+        mask[y0:y0 + 60, 150:157] = True
+    comp = label(mask)
+    kept = [tuple(int(v) for v in comp.boxes[i]) for i in symbol_ids(comp, mask.shape)]
+    assert kept == [(375, 310, 426, 391)]

@@ -92,6 +92,12 @@ def make_photo(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator,
     colour, strength = INKS[ink]
     line_gap = int(h * (rng.uniform(2.8, 3.2) if paper == "form" else rng.uniform(1.7, 2.3)))
     y = int(H / 2 - (n_lines * line_gap) / 2 + rng.uniform(-0.1, 0.1) * H)
+    # the writing (with a form's boxes) stays clear of the picture's edge and of the table, which
+    # may cover 12% of each side: a number cut by the edge is not one a person could read either
+    lo, hi, extra = int(0.13 * H), int(0.87 * H), int(2.4 * h)
+    if n_lines > 1:
+        line_gap = min(line_gap, (hi - lo - extra) // (n_lines - 1))
+    y = int(np.clip(y, lo + 0.7 * h, max(lo + 0.7 * h, hi - extra + 0.7 * h - (n_lines - 1) * line_gap)))
     for idx in rows:
         masks = [_digit_mask(images[i], int(h * rng.uniform(0.9, 1.1))) for i in idx]
         inks = [m.getbbox() or (0, 0, 1, 1) for m in masks]

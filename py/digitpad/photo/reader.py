@@ -23,7 +23,7 @@ from .symbols import find_symbols, frame, group_lines, paint
 MAX_CANDIDATES = 800      # images in one photo's batch; past it the photo is mostly not numbers
 MAX_LINES = 40
 IN_LINE_HEIGHT = 0.8     # a doubted symbol this share as tall as its line's digits ...
-IN_LINE_P = 0.99          # ... and read as one digit this surely is one of them
+IN_LINE_P = 0.9           # ... and read as one digit this surely is one of them
 NOT_A_DIGIT = 0.5         # how readily a mark the digit-or-not network rejects stands as a symbol alone
 
 

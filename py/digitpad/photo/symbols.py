@@ -23,8 +23,11 @@ SLIVER = 25.0           # a piece longer than this many times its pen is a line 
 FLAT = 6.0              # a piece wider than this many times its height is not a symbol
 EDGE = 0.06             # components this close to the picture's edge (share of its side) are not writing
 THIN = 0.3              # a piece thinner than this share of the writing's pen is a line's, not a stroke's
+THIN_DIGIT = 0.2        # ... unless it is as tall as a digit and not upright and straight: MNIST's 1s
+UPRIGHT = 0.12          # are often a quarter as thick as its 8s; a box's side left standing is upright
 BOX_SIDE = 1.45         # a vertical run this many times the usual height is a box's side
 BOX_SIDES = 0.9         # a frame's ink covers this share of each side of its box
+DASH_WIDTH = 0.2        # a piece this narrow (share of the writing's height) may be a dash of a line
 SIDE_PEN = 0.35         # a box's side left standing is thinner than this share of the writing's pen
 BOX_EDGE = 1.6          # a horizontal run this many times the usual height is a printed box's edge
 
@@ -150,10 +153,27 @@ def symbol_ids(comp: Components, shape: tuple[int, int], cropped: bool = False) 
         big = keep & (long >= 0.5 * usual)
         if big.any():                 # the pen that wrote the large pieces (by ink, not by count)
             pen = _weighted_median(thick[big], comp.area[big].astype(float))
-            keep &= thick >= THIN * pen
+            stroke = (h >= 0.6 * usual) & (h <= 1.5 * usual) & (w >= UPRIGHT * h) & (thick >= THIN_DIGIT * pen)
+            keep &= (thick >= THIN * pen) | stroke
             # taller than the writing and thinner than its pen: a box's side, a margin's rule
             keep &= ~((h > 1.5 * usual) & (thick < 0.5 * pen))
+        keep[_dashes(b, np.flatnonzero(keep), usual)] = False
     return [int(i) for i in np.flatnonzero(keep)]
+
+
+def _dashes(b: np.ndarray, ids: np.ndarray, usual: float) -> list[int]:
+    """Pieces of one upright line broken into dashes (a grid line beside the table, made faint by
+    the light's estimate there, is cut into pieces as tall as a digit): three or more narrow
+    pieces in the very same columns, spanning several lines of writing. Digits written under
+    each other are never that exactly aligned on both sides."""
+    w, h = b[ids, 2] - b[ids, 0], b[ids, 3] - b[ids, 1]
+    thin = ids[(w <= DASH_WIDTH * usual) & (h >= w)]
+    out = set()
+    for i in thin:
+        same = thin[(np.abs(b[thin, 0] - b[i, 0]) <= 2) & (np.abs(b[thin, 2] - b[i, 2]) <= 2)]
+        if len(same) >= 3 and b[same, 3].max() - b[same, 1].min() >= 3 * usual:
+            out.update(int(j) for j in same)
+    return sorted(out)
 
 
 def _is_box(m: np.ndarray) -> bool:
