@@ -1,4 +1,5 @@
-"""python -m train {fetch-mnist, digits, digit-or-not, combine, numbers, all, readme, evaluate, sweep, photos}.
+"""python -m train {fetch-mnist, digits, digit-or-not, combine, numbers, all, readme, evaluate, sweep, photos,
+                 inside}.
 
 One straight line: digits -> digit-or-not -> combine -> numbers. Each step reads what the one
 before wrote (models/*.onnx and models.json, which records every step's config), never the other
@@ -12,8 +13,8 @@ import json
 import sys
 
 from . import ROOT  # noqa: F401  (puts py/ on sys.path)
-from .config import (DigitOrNotConfig, DigitsConfig, NumbersConfig, PersonalConfig, PhotosConfig, add_arguments,
-                     from_args, resolve)
+from .config import (DigitOrNotConfig, DigitsConfig, InsideConfig, NumbersConfig, PersonalConfig, PhotosConfig,
+                     add_arguments, from_args, resolve)
 from .data import DataError
 
 
@@ -84,6 +85,14 @@ def cmd_photos(args) -> None:
     run_photos(from_args(PhotosConfig, args))
 
 
+def cmd_inside(args) -> None:
+    from .data import load_split, mnist_dir
+    from .inside import run_inside
+    cfg = from_args(InsideConfig, args)
+    images, _ = load_split(mnist_dir(cfg.data_dir), "test")
+    run_inside(resolve(cfg.models_dir), resolve(cfg.reports_dir), (images[:cfg.images] / 255.0).astype("float32"))
+
+
 def cmd_evaluate(args) -> None:
     from .digits import evaluate_shipped
     print(json.dumps(evaluate_shipped(args.data_dir, resolve(args.models_dir), resolve(args.reports_dir)), indent=2))
@@ -102,7 +111,8 @@ def main(argv=None) -> int:
             ("digit-or-not", DigitOrNotConfig, cmd_digit_or_not, "train and export models/digit_or_not.onnx"),
             ("numbers", NumbersConfig, cmd_numbers, "fit and measure how rows of digits are split into symbols"),
             ("personal", PersonalConfig, cmd_personal, "measure personal heads on writers the project builds"),
-            ("photos", PhotosConfig, cmd_photos, "read photos of numbers made from MNIST training digits")):
+            ("photos", PhotosConfig, cmd_photos, "read photos of numbers made from MNIST training digits"),
+            ("inside", InsideConfig, cmd_inside, "the page graph's layer table, each layer checked against PyTorch")):
         s = sub.add_parser(name, help=text)
         add_arguments(s, cls)
         s.set_defaults(func=func)

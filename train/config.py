@@ -120,6 +120,16 @@ class PhotosConfig:
     write_readme: bool = True
 
 
+@dataclass(frozen=True)
+class InsideConfig:
+    """`python -m train inside`: the layer table of the page's graph, and every layer's output
+    checked against PyTorch (int8 weights dequantized)."""
+    data_dir: str = ""
+    models_dir: str = "models"
+    reports_dir: str = "reports"
+    images: int = 100           # MNIST test images run through both, layer by layer
+
+
 def add_arguments(parser: argparse.ArgumentParser, cls) -> None:
     for f in fields(cls):
         flag = "--" + f.name.replace("_", "-")
