@@ -4,15 +4,19 @@ Each read is timed from the file chosen to the answer painted (the page's data-p
 and split into the page's phases (data-photo-phases): decode, clean (light, threshold, deskew,
 rules), segment (symbols, lines, framing) in Python, and the networks' batch in the model worker.
 The first photo of a visit also fetches and unpacks the photo reader (its own row).
+
+`python -m bench.photos` runs this part alone on fresh visits and prints, with the timings, the
+page's long tasks (the main thread must never be blocked for more than 50 ms).
 """
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import tempfile
 from pathlib import Path
 
-from buildtools.browser import App
+from buildtools.browser import ARGS, CHROMIUM, App, Server
 
 KINDS = {"phone": ("phone", "ruled", "blue", 1), "scan": ("scan", "plain", "black", 1)}
 
@@ -65,3 +69,32 @@ def table(p: dict) -> str:
                     f"{ph['segment']:.0f} ms | {ph['networks']:.0f} ms ({ph['images']:.0f} images) |")
     rows.append(f"| the first photo of a visit (the photo reader fetched and unpacked too) | {p['first_photo_ms']:.0f} ms | | | | |")
     return "\n".join(rows)
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(prog="python -m bench.photos", description=__doc__)
+    p.add_argument("--dist", type=Path, default=Path(__file__).resolve().parent.parent / "dist")
+    p.add_argument("--visits", type=int, default=3)
+    p.add_argument("--reps", type=int, default=5, help="reads of each photo per visit")
+    args = p.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+    server = Server(args.dist)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            for visit in range(args.visits):
+                context = browser.new_context()
+                app = App(context.new_page(), server.origin).open(server.url, backend="wasm")
+                r = measure(app, args.reps)
+                print(f"visit {visit + 1}: first photo {r['first_photo_ms']:.0f} ms, 12 MP {r['phone_ms']:.0f} ms, "
+                      f"2 MP {r['scan_ms']:.0f} ms (medians); longest main-thread task "
+                      f"{app.attr('longest-task-ms') or 0} ms; long tasks [ms after the pad was shown, ms]: "
+                      f"{app.attr('long-tasks') or '[]'}", flush=True)
+                context.close()
+            browser.close()
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -107,13 +107,14 @@ export function setupPhoto({ call, apply, note, pad }) {
     root.dataset.photoBusy = "true";
     note("Reading the photo…");
     const t0 = performance.now();
-    // the browser decodes its own copy to show (off the main thread); Python decodes the bytes
-    // ... at the size it is shown: a 12 MP photo scaled on the main thread would block it
-    const shown = createImageBitmap(file, { resizeWidth: Math.round(Math.min(canvas.parentElement.clientWidth || 560, 900) *
-      devicePixelRatio), resizeQuality: "medium" }).catch(() => null);
-    const r = await call("photo", { file });
-    const b = await shown;
-    if (r.view && r.view.photo) {
+    // the browser decodes its own copy to show, at the size it is shown, in the Python worker
+    // (scaling a 12 MP decode here blocked this thread); Python decodes the bytes
+    const width = Math.round(Math.min(canvas.parentElement.clientWidth || 560, 900) * devicePixelRatio);
+    const r = await call("photo", { file, width });
+    const read = !!(r.view && r.view.photo);
+    const b = r.bitmap || (read ? await createImageBitmap(file, { resizeWidth: width, resizeQuality: "medium" }).catch(() => null) : null);
+    delete r.bitmap;
+    if (read) {
       if (bitmap) bitmap.close();
       bitmap = b;
       show(true);

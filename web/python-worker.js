@@ -32,7 +32,7 @@ let dead = null;         // set once Python has failed for good: every later act
 let store = null;        // the IndexedDB sample store (store.js), opened on first use
 const MAX_IMPORT_BYTES = 64 * 1024 * 1024;   // digitpad.samples.MAX_FILE_BYTES
 
-const post = (msg) => self.postMessage(msg);
+const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 const mark = (name) => performance.mark(name);
 const now = () => performance.timeOrigin + performance.now();   // comparable across threads
 const progress = (phase, fraction, label) => post({ type: "progress", phase, fraction, label });
@@ -177,11 +177,17 @@ async function act(msg, next) {
   let reply;
   // Where the time goes (build.py bench): clock readings on the one clock all threads share.
   const timing = { python_in: now() };
+  let shown = null;
   if (msg.action === "photo") {
     try {
+      const { file, width, ...rest } = msg.payload || {};
+      // the picture the page shows, decoded and scaled here: on the main thread, scaling a 12 MP
+      // decode to the canvas's width was a 50-115 ms task (the first photo of a visit)
+      if (file && width && self.createImageBitmap) {
+        shown = createImageBitmap(file, { resizeWidth: width, resizeQuality: "medium" }).catch(() => null);
+      }
       await loadPhotoReader();
-      const file = msg.payload && msg.payload.file;
-      if (file) msg.payload = { ...msg.payload, file: undefined, data: new Uint8Array(await file.arrayBuffer()) };
+      if (file) msg.payload = { ...rest, data: new Uint8Array(await file.arrayBuffer()) };
       timing.photo_in = now();
     } catch (e) {
       post({ type: "result", id: msg.id, result: { error: String(e.message || e), timing } });
@@ -223,7 +229,9 @@ async function act(msg, next) {
   timing.python_out = now();
   reply.timing = timing;
   if (msg.action === "personal_fit" && personalReady) personalReady.keep(reply);   // loaded: its payload came first
-  post({ type: "result", id: msg.id, result: reply });
+  const bitmap = shown && (await shown);
+  if (bitmap) reply.bitmap = bitmap;
+  post({ type: "result", id: msg.id, result: reply }, bitmap ? [bitmap] : []);
 }
 
 // The photo reader (digitpad.photo, Pillow's file plugins, the WebP codec) is fetched, checked by
