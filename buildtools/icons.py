@@ -17,8 +17,14 @@ def icon(size: int, maskable: bool = False) -> Image.Image:
     return img
 
 
+def save(img: Image.Image, path: Path) -> None:
+    """Three colours and their anti-aliased edges: a 32-colour palette PNG looks the same at 40-50%
+    of the bytes of an RGB one, and every visitor's browser fetches the icons on a first visit."""
+    img.quantize(32).save(path, optimize=True)
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
-    icon(192).save(OUT / "icon-192.png", optimize=True)
-    icon(512).save(OUT / "icon-512.png", optimize=True)
-    icon(512, maskable=True).save(OUT / "icon-maskable-512.png", optimize=True)
+    save(icon(192), OUT / "icon-192.png")
+    save(icon(512), OUT / "icon-512.png")
+    save(icon(512, maskable=True), OUT / "icon-maskable-512.png")
