@@ -4,7 +4,7 @@ import numpy as np
 import onnx
 import pytest
 
-from train.inside import TOLERANCE, layers, parity, with_outputs
+from train.inside import TOLERANCE, layers, page_table, parity, with_outputs
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +41,15 @@ def test_every_layer_equals_pytorch_with_the_weights_dequantized(model):
     assert len(checks) == 14
     bad = [c for c in checks if c["relative"] > TOLERANCE]
     assert not bad, bad
+
+
+def test_the_pages_table_is_the_one_of_the_shipped_graph():
+    """models/inside.json (what the page's panel reads) is written from models/combined.onnx by
+    `python -m train combine` or `inside`: a retrained graph with a stale table fails here."""
+    import json
+    from train.config import resolve
+    models = resolve("models")
+    assert json.loads((models / "inside.json").read_text()) == page_table(models / "combined.onnx")
+    rows = {r["layer"]: r for r in page_table(models / "combined.onnx")["layers"] if r["branch"] == "digits"}
+    assert (rows["conv 1"]["weight"], rows["conv 1"]["kernel"], rows["conv 1"]["stride"]) == ("features.1.weight", 3, 1)
+    assert (rows["max-pool 2"]["kernel"], rows["max-pool 2"]["stride"]) == (2, 2)

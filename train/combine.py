@@ -10,6 +10,8 @@ the two float32 networks on the same held-out images (combined_eval.py) and reco
 """
 from __future__ import annotations
 
+import json
+
 from pathlib import Path
 
 import onnx
@@ -46,6 +48,8 @@ def combine(models: Path, log=print, data_dir: str = "", measure: bool = True) -
         entry["metrics"] = {**doc["models"].get("combined", {}).get("metrics", {}), **compare(models, data_dir, log)}
     update_models_json(models, "combined", entry)
     log(f"wrote {path} ({path.stat().st_size} bytes)")
+    from .inside import page_table       # the page's "Inside the network" table follows the graph
+    (models / "inside.json").write_text(json.dumps(page_table(path), indent=1) + "\n")
     personal = export_subspaces(models, data_dir, log=log)
     personal["sha256"] = sha256(models / personal["file"])
     update_models_json(models, "personal", personal, section=None)   # not a network: no contract

@@ -11,6 +11,7 @@ the same output at every layer, to 1e-4 of that layer's largest value.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -44,10 +45,16 @@ def _param_count(model: onnx.ModelProto, node: onnx.NodeProto) -> int:
     return total
 
 
+def _ints(node: onnx.NodeProto, name: str, default: list[int]) -> list[int]:
+    return next((list(a.ints) for a in node.attribute if a.name == name), default)
+
+
 def layers(model: onnx.ModelProto) -> list[dict]:
-    """The rows of the layer table, in the graph's order: {layer, op, branch, tensor, shape, params}.
-    `branch` is the network a row belongs to: the digit network (its trunk and head) or the
-    digit-or-not network's own dense layers. Shapes are per image."""
+    """The rows of the layer table, in the graph's order: {layer, op, branch, tensor, shape, params},
+    and for a conv or dense layer its `weight` (the tensor the graph computes from int8; the page
+    reads the filters and unit weights from it), for a conv or pool its `kernel` and `stride` (the
+    receptive fields follow from them). `branch` is the network a row belongs to: the digit network
+    (its trunk and head) or the digit-or-not network's own dense layers. Shapes are per image."""
     inferred = shape_inference.infer_shapes(model)
     shapes = {v.name: [d.dim_value or d.dim_param for d in v.type.tensor_type.shape.dim]
               for v in list(inferred.graph.value_info) + list(inferred.graph.output) + list(inferred.graph.input)}
@@ -63,18 +70,35 @@ def layers(model: onnx.ModelProto) -> list[dict]:
             continue
         out = n.output[0]
         after = users.get(out, [])
+        linear = None
         if n.op_type in ("Conv", "Gemm") and len(after) == 1 and after[0].op_type == "Relu":
-            out = after[0].output[0]                   # the layer's output is after its ReLU
+            linear, out = out, after[0].output[0]      # the layer's output is after its ReLU
         branch = "digit-or-not" if "digit_or_not" in n.name or "Softmax_1" in n.name else "digits"
         kind = ROW_OPS[n.op_type]
         if n.op_type == "Gemm" and not (len(after) == 1 and after[0].op_type == "Relu"):
             kind = "dense (logits)"
         key = f"{branch}:{kind}"
         counts[key] = counts.get(key, 0) + 1
-        rows.append({"layer": f"{kind} {counts[key]}" if kind in ("conv", "max-pool", "dense") else kind,
-                     "op": n.op_type, "branch": branch, "tensor": out, "shape": shapes[out][1:],
-                     "params": _param_count(model, n) if n.op_type in ("Conv", "Gemm") else 0})
+        row = {"layer": f"{kind} {counts[key]}" if kind in ("conv", "max-pool", "dense") else kind,
+               "op": n.op_type, "branch": branch, "tensor": out, "shape": shapes[out][1:],
+               "params": _param_count(model, n) if n.op_type in ("Conv", "Gemm") else 0}
+        if n.op_type in ("Conv", "Gemm"):
+            row["weight"] = n.input[1]
+        if linear:
+            row["linear"] = linear     # before the ReLU: onnxruntime-web's WebGL cannot output a ReLU's result
+        if n.op_type in ("Conv", "MaxPool"):
+            row["kernel"] = _ints(n, "kernel_shape", [1, 1])[0]
+            row["stride"] = _ints(n, "strides", [1, 1])[0]
+        rows.append(row)
     return rows
+
+
+def page_table(model_path: Path) -> dict:
+    """What the page's "Inside the network" panel reads (models/inside.json): the layer table of
+    the graph it runs, tied to that graph by its sha256 (the page refuses a table of another)."""
+    model = onnx.load(str(model_path))
+    return {"model": model_path.name, "sha256": hashlib.sha256(model_path.read_bytes()).hexdigest(),
+            "layers": order_like_torch(layers(model))}    # the digit network's rows, then the gate's
 
 
 def with_outputs(model: onnx.ModelProto, tensors: list[str]) -> onnx.ModelProto:
@@ -88,13 +112,14 @@ def with_outputs(model: onnx.ModelProto, tensors: list[str]) -> onnx.ModelProto:
     return m
 
 
-def activations_onnx(model: onnx.ModelProto, rows: list[dict], image: np.ndarray) -> dict[str, np.ndarray]:
-    """Every row's output for one image [1, 1, 28, 28], by onnxruntime on the graph itself."""
+def onnx_runner(model: onnx.ModelProto, rows: list[dict]):
+    """image [1, 1, 28, 28] -> every row's output, by onnxruntime on the graph itself (one session)."""
     tensors = [r["tensor"] for r in rows if r["tensor"] != "image"]
     sess = ort.InferenceSession(with_outputs(model, tensors).SerializeToString(), providers=["CPUExecutionProvider"])
-    out = dict(zip(tensors, sess.run(tensors, {"image": image})))
-    out["image"] = image
-    return out
+
+    def run(image: np.ndarray) -> dict[str, np.ndarray]:
+        return dict(zip(tensors, sess.run(tensors, {"image": image}))) | {"image": image}
+    return run
 
 
 def torch_network(model: onnx.ModelProto) -> Combined:
@@ -137,11 +162,11 @@ def parity(model: onnx.ModelProto, images: np.ndarray) -> list[dict]:
     """For each row, the largest difference between onnxruntime and PyTorch over the images, as a
     share of that layer's largest |value|."""
     rows = order_like_torch(layers(model))
-    net = torch_network(model)
+    net, run = torch_network(model), onnx_runner(model, rows)
     worst = [0.0] * len(rows)
     for img in images:
         img = img[None, None].astype(np.float32)
-        ours, ref = activations_onnx(model, rows, img), activations_torch(net, img)
+        ours, ref = run(img), activations_torch(net, img)
         for k, (r, b) in enumerate(zip(rows, ref)):
             a = ours[r["tensor"]]
             assert a.shape == b.shape, (r["layer"], a.shape, b.shape)
@@ -150,8 +175,11 @@ def parity(model: onnx.ModelProto, images: np.ndarray) -> list[dict]:
 
 
 def run_inside(models: Path, reports: Path, images: np.ndarray, log=print) -> dict:
+    table = page_table(models / "combined.onnx")
+    (models / "inside.json").write_text(json.dumps(table, indent=1) + "\n")
+    log(f"wrote {models / 'inside.json'} (the page's layer table)")
     model = onnx.load(str(models / "combined.onnx"))
-    rows = layers(model)
+    rows = table["layers"]
     digits = sum(r["params"] for r in rows if r["branch"] == "digits")
     log("| network | layer | output shape | parameters |\n|---|---|---|---|")
     for r in rows:
