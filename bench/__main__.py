@@ -30,12 +30,12 @@ sys.path.insert(0, str(ROOT / "tests"))
 from drawings import SEVEN, SIX  # noqa: E402  (the tests' drawings: one definition)
 # dense_digits: Playwright waits a frame for each mouse move, so a dense digit takes seconds to draw
 FULL = {"visits": 5, "returns": 3, "digits": 40, "dense_digits": 6, "clicks": 30, "sweeps": 5, "phone_visits": 3,
-        "photos": 7, "engine_visits": 3, "taught": [0, 500, 3000, 20000], "reloads": 3}
+        "photos": 7, "engine_visits": 3, "taught": [0, 500, 3000, 20000], "reloads": 3, "inside_digits": 20}
 # pad units between points: about 3 px on a 400-px pad, what the coalesced events of a 500-1000 Hz mouse
 # or a pen give at a writing pace; a 60-120 Hz touch screen reports points 2-5 times further apart
 DENSE_STEP = 2.0
 QUICK = {"visits": 2, "returns": 1, "digits": 6, "dense_digits": 1, "clicks": 5, "sweeps": 2, "phone_visits": 1,
-         "photos": 1, "engine_visits": 1, "taught": [0, 50], "reloads": 1}
+         "photos": 1, "engine_visits": 1, "taught": [0, 50], "reloads": 1, "inside_digits": 2}
 
 
 def traced_test_digits(n: int) -> list[list[list[tuple[float, float]]]]:
@@ -131,6 +131,8 @@ def run(plan: dict, dist: Path, log=print) -> dict:
         raw["digitpad"]["explain_ms"] = measure.explains(digitpad, plan["clicks"])
         bench_phases["digit selections"] = measure.since_shown(digitpad)
         raw["digitpad"]["select_ms"] = measure.selections(digitpad, plan["clicks"])
+        bench_phases["Inside the network open"] = measure.since_shown(digitpad)
+        raw["digitpad"]["inside"] = measure.inside_panel(digitpad, digits[:plan.get("inside_digits", 2)])
         bench_phases["photos"] = measure.since_shown(digitpad)
         raw["digitpad"]["photos"] = photos.measure(digitpad, plan.get("photos", 1))
         raw["digitpad"]["longest_task_ms"], raw["digitpad"]["longest_startup_task_ms"] = measure.longest_task(digitpad)
@@ -166,6 +168,11 @@ def summarize(raw: dict) -> dict:
             out.update(explain_ms_p50=pct(r["explain_ms"], 50), explain_ms_p90=pct(r["explain_ms"], 90))
         if r.get("select_ms"):
             out.update(select_ms_p50=pct(r["select_ms"], 50), select_ms_p90=pct(r["select_ms"], 90))
+        if r.get("inside"):                 # every stroke, panel open and closed again
+            i = r["inside"]
+            out.update(inside_panel_ms_p50=pct(i["open_panel_ms"], 50), inside_panel_ms_p90=pct(i["open_panel_ms"], 90),
+                       inside_answer_ms_p50=pct(i["open_answer_ms"], 50),
+                       inside_closed_ms_p50=pct(i["closed_again_ms"], 50), inside_strokes=len(i["open_panel_ms"]))
         return {k: round(v, 2) if isinstance(v, float) else v for k, v in out.items()}
 
     d, ref = fig("digitpad"), fig("reference")

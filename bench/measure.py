@@ -169,6 +169,35 @@ def selections(app: App, n: int) -> list[float]:
     return out
 
 
+def inside_panel(app: App, digits) -> dict:
+    """"Inside the network" open: each stroke of `digits`, drawn stroke by stroke, to its answer
+    (data-stroke-ms) and to the panel painted for that answer (data-inside-stroke-ms, from the same
+    pointer event); then the panel closed again and the same digits drawn: the answers alone."""
+    app.page.click("#inside summary")
+    app.wait_attr("insides", 1, timeout=60_000)
+    answer, panel = [], []
+    for strokes in digits:
+        app.page.locator("#pad").scroll_into_view_if_needed()
+        box = app.pad_box()
+        for s in strokes:
+            k, n = int(app.attr("stroke-answered") or 0) + 1, int(app.attr("insides"))
+            app.draw_stroke(s, 1, box)
+            app.wait_attr("stroke-answered", k)
+            app.wait_attr("insides", n + 1)
+            answer.append(float(app.attr("stroke-ms")))
+            panel.append(float(app.attr("inside-stroke-ms")))
+        n = int(app.attr("insides"))
+        clear(app, answers_clear=True)
+        app.wait_attr("insides", n + 1)
+    app.page.click("#inside summary")
+    closed = []
+    app.page.locator("#pad").scroll_into_view_if_needed()
+    for strokes in digits:
+        closed += draw_digit(app, strokes)[0]
+        clear(app, answers_clear=True)
+    return {"open_answer_ms": answer, "open_panel_ms": panel, "closed_again_ms": closed}
+
+
 def longest_task(app: App) -> tuple[float, float]:
     """(longest main-thread task once the pad is shown, before it), in ms."""
     return float(app.attr("longest-task-ms") or 0), float(app.attr("longest-startup-task-ms") or 0)

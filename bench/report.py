@@ -103,6 +103,11 @@ def table(r: dict) -> str:
     if "select_ms_p50" in d:
         rows.append(f"| a digit of a number selected → its answer painted, p50 / p90 | {_fmt(d['select_ms_p50'], 'ms')} / "
                     f"{_fmt(d['select_ms_p90'], 'ms')} | – | |")
+    if "inside_panel_ms_p50" in d:
+        rows.append(f"| Inside the network open: stroke → answer → panel painted, p50 / p90 ({d['inside_strokes']} strokes) | "
+                    f"{_fmt(d['inside_panel_ms_p50'], 'ms')} / {_fmt(d['inside_panel_ms_p90'], 'ms')} | – | |")
+        rows.append(f"| the same strokes → answer, panel open / closed again, p50 | {_fmt(d['inside_answer_ms_p50'], 'ms')} / "
+                    f"{_fmt(d['inside_closed_ms_p50'], 'ms')} | – | |")
     during = f" (while the bench: {d['longest_task_while']})" if d.get("longest_task_while") else ""
     rows.append(f"| longest main-thread task once the pad is shown | {d['longest_task_ms']:.0f} ms{during} | – | |")
     rows.append("")

@@ -9,6 +9,9 @@ docs/screenshot-phone.png: a 390x844 phone, where a finger writes one MNIST test
 events); the picture is the screen as it is after drawing, unscrolled.
 docs/screenshot-photo.png: a desktop reading a generated photo of two lines on ruled paper in
 pencil (the photo evaluation's generator, MNIST training digits), its boxes over the photo.
+docs/screenshot-inside.png: "Inside the network" open for one traced MNIST test 4, a map of conv 2
+selected and a cell of it pointed at: the pad (left) and the panel (right) of the page at that
+moment, side by side (they are far apart on the page).
 """
 from __future__ import annotations
 
@@ -78,10 +81,43 @@ def main(dist: Path = ROOT / "dist", docs: Path = ROOT / "docs") -> None:
             app.wait_attr("photos", 1, timeout=60_000)
         print(f"photo: written {p.lines}, read {[li.text_content() for li in page.query_selector_all('#lines li')]}")
         page.screenshot(path=str(docs / "screenshot-photo.png"), clip={"x": 0, "y": 0, "width": 1280, "height": 760})
+        page.close()
+        inside(browser, server, docs / "screenshot-inside.png")
         browser.close()
     server.stop()
     print(f"wrote {docs / 'screenshot.png'}, screenshot-digit-2.png, screenshot-digit-4.png, "
           f"{docs / 'screenshot-phone.png'} and {docs / 'screenshot-photo.png'}")
+
+
+def inside(browser, server: Server, out: Path) -> None:
+    import io
+
+    from PIL import Image
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    app = App(page, server.origin).open(server.url)
+    four = traced([4])
+    app.draw(four, steps=2)
+    app.wait_predictions(len(four))
+    page.click("#inside summary")
+    app.wait_attr("insides", 1, timeout=60_000)
+    page.click("#inside-layers tr[data-layer='conv 2'] canvas >> nth=11")
+    app.wait_attr("insides", 2)
+    page.evaluate("document.getElementById('inside-body').scrollTop = 0; document.getElementById('inside').scrollIntoView()")
+    m = page.locator("#inside-map").bounding_box()
+    page.mouse.move(m["x"] + m["width"] * 0.42, m["y"] + m["height"] * 0.3)
+    print(f"inside: read {app.digit()!r}, outline {app.attr('inside-outline')} (x, y, side in input pixels)")
+    top = page.locator("#inside").bounding_box()["y"]
+    panel = Image.open(io.BytesIO(page.screenshot(clip={"x": 0, "y": top, "width": 1280, "height": min(780, 900 - top)})))
+    # the pad as it is painted now, outline included (scrolling to it would move the pointer off the map)
+    data = page.evaluate("document.getElementById('pad').toDataURL('image/png')")
+    import base64
+    left = Image.open(io.BytesIO(base64.b64decode(data.split(",", 1)[1]))).convert("RGB")
+    left.thumbnail((400, 400))
+    sheet = Image.new("RGB", (left.width + 32 + panel.width, panel.height), "#f4f6f8")
+    sheet.paste(left, (16, 16))
+    sheet.paste(panel, (left.width + 32, 0))
+    sheet.save(out, optimize=True)
+    page.close()
 
 
 if __name__ == "__main__":

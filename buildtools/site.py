@@ -36,6 +36,9 @@ ROOT_FILES = ("index.html", "sw.js", "manifest.webmanifest", "icons")   # stay a
 RUNTIME_ONLY = ("vendor/ort/ort-wasm-simd-threaded.wasm", "vendor/ort/ort-wasm-simd-threaded.mjs")
 # Fetched the first time a photo is opened, then kept offline: photo reading's page code and Python.
 PHOTO_FILES = ("photo.js", "photo.tar.gz")
+# ... and the first time "Inside the network" is opened: its page code, its Python, its layer table.
+INSIDE_FILES = ("inside.js", "inside.css", "inside-model.js", "inside.tar.gz")
+INSIDE_TABLE = "inside.json"
 ADDRESSED = re.compile(rf"-[0-9a-f]{{{HASH}}}(?=/)")
 # Served gzipped and unpacked by the page (DecompressionStream): hosts send .onnx as it is, and
 # the page's int8 network is 10% smaller in gzip. The float32 fallbacks barely compress.
@@ -63,6 +66,7 @@ def build(dist: Path = ROOT / "dist", log=print, web: Path = ROOT / "web", py: P
     bundles = pyodide_site.build(pyo, wheels, log, py / "digitpad")
     (pyo / "site-app.tar.gz").rename(tmp / "app/site-app.tar.gz")    # changes with every app change
     (pyo / "photo.tar.gz").rename(tmp / "app/photo.tar.gz")          # fetched when a photo is first opened
+    (pyo / "inside.tar.gz").rename(tmp / "app/inside.tar.gz")        # ... when the panel is first opened
     (pyo / "pyodide-lock.json").write_text(json.dumps(vendor.page_lock(), indent=1))
     ort = tmp / "vendor/ort"
     ort.mkdir(parents=True)
@@ -76,6 +80,9 @@ def build(dist: Path = ROOT / "dist", log=print, web: Path = ROOT / "web", py: P
     personal = doc.get("personal", {}).get("file")        # fetched only when a person teaches
     if personal:
         shutil.copy2(models / personal, tmp / "models" / personal)
+    inside = (models / INSIDE_TABLE).exists()            # fetched only when the panel opens
+    if inside:
+        shutil.copy2(models / INSIDE_TABLE, tmp / "models" / INSIDE_TABLE)
     gzipped = [name for name in GZIPPED if (tmp / "models" / name).exists()]
     for name in gzipped:
         raw = tmp / "models" / name
@@ -91,7 +98,8 @@ def build(dist: Path = ROOT / "dist", log=print, web: Path = ROOT / "web", py: P
                                               ("site-vendor.tar.gz", pyodide_site.SITE, "numpy/Pillow"))]
                    + [["site-app.tar.gz", vendor.sha256(tmp / "app/site-app.tar.gz"), pyodide_site.SITE, "digitpad"]],
         "libs": [[paths["pyodide"] + b.removeprefix("vendor/pyodide/"), rel] for b, rel in bundles["libs"]],
-        "photo": ["photo.tar.gz", vendor.sha256(tmp / "app/photo.tar.gz"), pyodide_site.STDLIB, "the photo reader"]})
+        "photo": ["photo.tar.gz", vendor.sha256(tmp / "app/photo.tar.gz"), pyodide_site.STDLIB, "the photo reader"],
+        "inside": ["inside.tar.gz", vendor.sha256(tmp / "app/inside.tar.gz"), pyodide_site.SITE, "the network's inside view"]})
     bake(tmp / "app/model-worker.js", "__PATHS__", {**paths, "gzipped": gzipped})
     dirs["app"] = address(tmp, "app")
     version = vendor.digitpad_version(py)
@@ -99,7 +107,8 @@ def build(dist: Path = ROOT / "dist", log=print, web: Path = ROOT / "web", py: P
     fallback = [f"{dirs['models']}/{doc['models'][k]['file']}" for k in ("digits", "digit_or_not")
                 if "combined" in doc["models"] and k in doc["models"]]
     runtime = [f"{dirs['ort']}/{Path(p).name}" for p in RUNTIME_ONLY] + fallback + \
-        ([f"{dirs['models']}/{personal}"] if personal else []) + [f"{dirs['app']}/{f}" for f in PHOTO_FILES]
+        ([f"{dirs['models']}/{personal}"] if personal else []) + [f"{dirs['app']}/{f}" for f in PHOTO_FILES] + \
+        ([f"{dirs['models']}/{INSIDE_TABLE}"] if inside else []) + [f"{dirs['app']}/{f}" for f in INSIDE_FILES]
     build_id = tree_hash(tmp)[:12]     # index.html and sw.js are still templates: no cycle
     write_index(tmp / "index.html", dirs["app"], build_id, version)
     info = write_precache(tmp, build_id, version, dirs, runtime)

@@ -63,6 +63,7 @@ function apply(r, since = null, strokeNo = null) {
     if (r.view.selected != null) selectable();
     if (String(box) !== String(pad.outline)) { pad.outline = box || null; pad.paint(); }
     explainLatest(r.view);
+    follow({ since: strokeNo === null ? null : since });
     if (since !== null) root.dataset[strokeNo === null ? "predictMs" : "strokeMs"] = (performance.now() - since).toFixed(2);
     if (strokeNo !== null) root.dataset.strokeAnswered = String(strokeNo);
     root.dataset.predictions = String(Number(root.dataset.predictions || 0) + 1);
@@ -131,6 +132,18 @@ function selectable() {
   digits.catch(() => { digits = null; });
 }
 
+// Inside the network: inside.js, its Python and the layer table load the first time the panel
+// opens; while it is closed, nothing is asked for
+let inside = null;
+function follow(what) {
+  if (inside && $("inside").open) inside.then((m) => m.update(what), () => {});
+}
+function openInside() {
+  if (!$("inside").open) return;
+  inside ||= import("./inside.js").then((m) => m.setupInside({ call, pad, isReady: () => ready }));
+  inside.then((m) => m.update(), (e) => { inside = null; $("inside-status").textContent = `The inside view cannot be shown now: ${e.message}`; });
+}
+
 // Photos: the reader (photo.js, and Python's photo bundle) loads the first time one is opened
 let photos = null;
 function openPhoto(file) {
@@ -181,6 +194,7 @@ function bind() {
   $("rotate-right").onclick = () => change("rotate", { degrees: 10 });
   $("normalize").onclick = normalizePad;
   $("explain-toggle").onchange = () => act("predict");
+  $("inside").ontoggle = openInside;
   $("backend-select").value = backendChoice;
   $("backend-select").onchange = (e) => {
     const u = new URL(location.href);
@@ -308,7 +322,7 @@ function start() {
   bind();
   setTool("pen");
   markPadShown();
-  sweeps = setupSweep({ call, pad, note, isReady: () => ready });
+  sweeps = setupSweep({ call, pad, note, isReady: () => ready, onAngle: (angle) => follow({ angle }) });
   collect = setupCollect({ collect: collectCall, isReady: () => ready, onStored: (label) => teach.learned(label) });
   teach = setupTeach({ call, store: (label) => collect.store(label), apply, isReady: () => ready,
     isEmpty: () => !photoShown() && !pad.strokes.length, note });

@@ -1,4 +1,5 @@
-// An int8 graph (train/quantize.py) made float32 again, for onnxruntime-web's WebGL backend.
+// An int8 graph (train/quantize.py) made float32 again, for onnxruntime-web's WebGL backend; and,
+// for the "Inside the network" panel, the same graph with more outputs and its weights read out.
 //
 // The page's graph keeps its Conv and Gemm weights as int8 `W_int8` with a float32 scale per
 // output channel `W_scale`, and computes W = Cast(W_int8) * W_scale in the graph itself. The wasm
@@ -53,7 +54,8 @@ function concat(parts) {
 
 const text = (bytes) => new TextDecoder().decode(bytes);
 const INT8 = 3, FLOAT = 1;                    // TensorProto.DataType
-const MODEL_GRAPH = 7, GRAPH_NODE = 1, GRAPH_INITIALIZER = 5;
+const MODEL_GRAPH = 7, GRAPH_NODE = 1, GRAPH_INITIALIZER = 5, GRAPH_OUTPUT = 12;
+const VALUE_NAME = 1, VALUE_TYPE = 2, TYPE_TENSOR = 1, TENSOR_ELEM_TYPE = 1, TENSOR_SHAPE = 2, SHAPE_DIM = 1, DIM_VALUE = 1;
 const TENSOR_DIMS = 1, TENSOR_TYPE = 2, TENSOR_NAME = 8, TENSOR_RAW = 9, NODE_OUTPUT = 2;
 
 function tensor(bytes) {
@@ -114,4 +116,34 @@ export function dequantizeModel(bytes) {
   }
   for (const t of made.values()) parts.push(lengthDelimited(GRAPH_INITIALIZER, t));
   return concat(model.map((f) => (f === graphField ? lengthDelimited(MODEL_GRAPH, concat(parts)) : f.raw)));
+}
+
+// The graph with more outputs ([[name, dims]], float32): every layer's output from one run. The
+// shape is spelled out: WebGL's loader reads it. Nothing else changes (a repeated field may be
+// appended anywhere in its message).
+// only: these outputs alone, the graph's own dropped.
+export function withOutputs(bytes, outputs, only = false) {
+  const model = fields(bytes), graphField = model.find((f) => f.no === MODEL_GRAPH);
+  const extra = outputs.map(([name, dims]) => {
+    const shape = concat(dims.map((d) => lengthDelimited(SHAPE_DIM, Uint8Array.from([DIM_VALUE * 8, ...encodeVarint(d)]))));
+    const type = lengthDelimited(TYPE_TENSOR, concat([Uint8Array.from([TENSOR_ELEM_TYPE * 8, FLOAT]), lengthDelimited(TENSOR_SHAPE, shape)]));
+    return lengthDelimited(GRAPH_OUTPUT, concat([lengthDelimited(VALUE_NAME, new TextEncoder().encode(name)), lengthDelimited(VALUE_TYPE, type)]));
+  });
+  const kept = only ? fields(graphField.value).filter((f) => f.no !== GRAPH_OUTPUT).map((f) => f.raw) : [graphField.value];
+  const graph = concat([...kept, ...extra]);
+  return concat(model.map((f) => (f === graphField ? lengthDelimited(MODEL_GRAPH, graph) : f.raw)));
+}
+
+// The named weights as the graph computes them ({name: [dims, Float32Array]}): int8 times scale,
+// or a float32 initializer as it is.
+export function readWeights(bytes, names) {
+  const graph = fields(fields(bytes).find((f) => f.no === MODEL_GRAPH).value);
+  const byName = new Map(graph.filter((f) => f.no === GRAPH_INITIALIZER).map((f) => tensor(f.value)).map((t) => [t.name, t]));
+  const out = {};
+  for (const name of names) {
+    const q = byName.get(`${name}_int8`), scale = byName.get(`${name}_scale`), plain = byName.get(name);
+    if (q && scale) out[name] = [q.dims, dequantize(q, scale)];
+    else if (plain && plain.type === FLOAT) out[name] = [plain.dims, new Float32Array(plain.raw.slice().buffer)];
+  }
+  return out;
 }

@@ -14,6 +14,8 @@ let backend = null;      // "webgl" | "wasm"
 const modelBytes = {};   // name -> Uint8Array (kept so sessions can be rebuilt on fallback)
 const sessions = new Map();
 const outputCount = {};  // name -> how many outputs its graph has (models.json): pinBatch checks them
+const outputNames = {};  // name -> its graph's outputs
+const shas = {};         // name -> its sha256 (models.json)
 let python = null;       // MessagePort to the Python worker
 let ready = null;        // resolves once the models can run
 let fallbackNote = null;
@@ -208,7 +210,9 @@ async function loadModel(name, m, label = name) {
     throw new BootError("models", `The ${label} model (models/${m.file}) is corrupt: its sha256 does not match models.json.`);
   }
   modelBytes[name] = bytes;
-  outputCount[name] = Object.keys(m.outputs || { probabilities: 1 }).length;
+  outputNames[name] = Object.keys(m.outputs || { probabilities: 1 });
+  outputCount[name] = outputNames[name].length;
+  shas[name] = m.sha256;
   used.add(modelURL(m.file).href);
   try {
     await session(name, 1);
@@ -268,16 +272,37 @@ async function loadModels(requested) {
   return { hasDigitOrNot, warnings };
 }
 
-async function onRun({ id, batch, n, features }) {
+// "Inside the network" (inside-model.js): loaded the first time the panel opens.
+let insideSide = null;
+function inside() {
+  insideSide ||= import("./inside-model.js").then((m) => m.insideModel({
+    ready, modelBytes, outputNames, shas, sessions, used, fetchBytes, modelURL, webglBytes, pinBatch, switchToWasm,
+    backend: () => backend, ort: () => ort,
+  }));
+  insideSide.catch(() => { insideSide = null; });
+  return insideSide;
+}
+
+async function onInsideLoad({ id }) {
+  try {
+    const { table, weights } = await (await inside()).load();
+    python.postMessage({ type: "result", id, table, weights }, Object.values(weights).map(([, w]) => w.buffer));
+  } catch (e) {
+    python.postMessage({ type: "result", id, error: e.message || String(e) });
+  }
+}
+
+async function onRun({ id, batch, n, features, layers }) {
   try {
     await ready;
     const model_in = performance.timeOrigin + performance.now();   // the clock the Python worker reads too
-    const [digits, digitOrNot, h, g] = await classify(batch, n);
+    const all = layers ? await (await inside()).run(batch) : null;
+    const [digits, digitOrNot, h, g] = all ? [all.probabilities, all.digit_or_not, null, null] : await classify(batch, n);
     const model_out = performance.timeOrigin + performance.now();
     const out = { digits: Float32Array.from(digits), digitOrNot: digitOrNot ? Float32Array.from(digitOrNot) : null,
       h: h && features ? Float32Array.from(h) : null, g: g && features ? Float32Array.from(g) : null };
-    python.postMessage({ type: "result", id, ...out, n, model_in, model_out },
-      Object.values(out).filter(Boolean).map((a) => a.buffer));
+    python.postMessage({ type: "result", id, ...out, layers: all, n, model_in, model_out },
+      [...Object.values(out), ...Object.values(all || {})].filter(Boolean).map((a) => a.buffer));
   } catch (e) {
     python.postMessage({ type: "result", id, error: `The networks could not run: ${e.message || e}` });
   }
@@ -294,7 +319,10 @@ self.onmessage = (ev) => {
   const m = ev.data;
   if (m.type !== "boot") return;
   python = m.port;
-  python.onmessage = (e) => { if (e.data.type === "run") onRun(e.data); };
+  python.onmessage = (e) => {
+    if (e.data.type === "run") onRun(e.data);
+    else if (e.data.type === "inside-load") onInsideLoad(e.data);
+  };
   ready = loadModels(m.backend);
   ready.then(({ hasDigitOrNot, warnings }) => {
     const marks = performance.getEntriesByType("mark").map((k) => [k.name, performance.timeOrigin + k.startTime]);
@@ -302,6 +330,15 @@ self.onmessage = (ev) => {
     post({ type: "ready", hasDigitOrNot, warnings, marks, backend, files: [...used] });
     setTimeout(rehearse, 0);
   }, (e) => post({ type: "fatal", phase: e.phase || "models", message: e.message || String(e) }));
+};
+
+// For the parity test (tests/e2e/test_inside.py): every layer's output for one image (base64
+// float32), as the panel gets it, on whichever backend runs.
+self.insideForTest = async (b64) => {
+  const s = atob(b64), bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  const out = await (await inside()).run(new Float32Array(bytes.buffer));
+  return { layers: Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Array.from(v)])), backend };
 };
 
 // For `python -m bench.accuracy`: the page's own networks on a batch of images (base64 float32),

@@ -114,12 +114,21 @@ async function boot(msg) {
 
 // features: whether the outputs should carry the features too (personal heads on, or a fit):
 // otherwise 4 KB an image that nobody reads (a heat map's batch is hundreds of images).
-function runModel(batch, features = false) {
+// layers: every layer's output too (the inside view; one image).
+function runModel(batch, features = false, layers = false) {
   return new Promise((resolve) => {
     const id = nextRun++;
     waiting.set(id, resolve);
     const data = batch instanceof Float32Array ? batch : Float32Array.from(batch);
-    model.postMessage({ type: "run", id, batch: data, n: data.length / 784, features }, [data.buffer]);
+    model.postMessage({ type: "run", id, batch: data, n: data.length / 784, features, layers }, [data.buffer]);
+  });
+}
+
+function askModel(msg) {
+  return new Promise((resolve) => {
+    const id = nextRun++;
+    waiting.set(id, resolve);
+    model.postMessage({ ...msg, id });
   });
 }
 
@@ -167,7 +176,7 @@ function joinOutputs(outs) {
     return all;
   };
   const all = (k) => (outs[0][k] ? join(outs.map((o) => o[k])) : null);
-  return { digits: all("digits"), digitOrNot: all("digitOrNot"), h: all("h"), g: all("g") };
+  return { digits: all("digits"), digitOrNot: all("digitOrNot"), h: all("h"), g: all("g"), layers: outs[0].layers || null };
 }
 
 // One action: Python does it and hands out a batch, the model worker runs the batch, Python
@@ -186,10 +195,16 @@ async function act(msg, next) {
       if (file && width && self.createImageBitmap) {
         shown = createImageBitmap(file, { resizeWidth: width, resizeQuality: "medium" }).catch(() => null);
       }
-      await loadPhotoReader();
+      await unpack("photo", "Photos cannot be read");
       if (file) msg.payload = { ...rest, data: new Uint8Array(await file.arrayBuffer()) };
       timing.photo_in = now();
     } catch (e) {
+      post({ type: "result", id: msg.id, result: { error: String(e.message || e), timing } });
+      return;
+    }
+  }
+  if (msg.action === "inside" && !insideHeld) {
+    try { msg.payload = { ...msg.payload, load: await loadInside() }; } catch (e) {
       post({ type: "result", id: msg.id, result: { error: String(e.message || e), timing } });
       return;
     }
@@ -209,8 +224,8 @@ async function act(msg, next) {
     }
     if (batch) {
       // a batch in chunks: the model worker runs each while Python prepares the next
-      const features = app.wants_features();
-      const runs = [runModel(batch, features)];
+      const features = app.wants_features(), layers = app.wants_layers();
+      const runs = [runModel(batch, features, layers)];
       for (let more = app.next_chunk(); more; more = app.next_chunk()) runs.push(runModel(more, features));
       const outs = await Promise.all(runs);
       timing.outputs_in = now();
@@ -221,7 +236,8 @@ async function act(msg, next) {
       }
       out = joinOutputs(outs);
     }
-    reply = JSON.parse(out && !out.error ? app.end(out.digits, out.digitOrNot, out.h, out.g) : app.end());
+    reply = JSON.parse(out && !out.error ? app.end(out.digits, out.digitOrNot, out.h, out.g, out.layers) : app.end());
+    if (msg.action === "inside" && !reply.error) insideHeld = true;     // Python keeps the table and weights
     if (out && out.error) reply.error = out.error;
   } catch (e) {
     reply = failed(e);
@@ -234,22 +250,31 @@ async function act(msg, next) {
   post({ type: "result", id: msg.id, result: reply }, bitmap ? [bitmap] : []);
 }
 
-// The photo reader (digitpad.photo, Pillow's file plugins, the WebP codec) is fetched, checked by
-// sha256 and unpacked the first time a photo is opened; the service worker keeps it offline.
-let photoLoaded = null;
-function loadPhotoReader() {
-  if (!photoLoaded) {
-    photoLoaded = (async () => {
-      let bytes;
-      try { bytes = await fetchBundle(BOOT.photo); } catch (e) {
-        throw new Error(`Photos cannot be read now: ${String(e.message || e).replace(/^the photo reader could not be loaded: /, "")}`);
-      }
-      await untar(bytes, pyodide.FS, BOOT.photo[2]);
-      pyodide.pyimport("digitpad.browser").unpacked();       // new files in folders Python has listed
-    })();
-    photoLoaded.catch(() => { photoLoaded = null; });     // the next photo tries again
-  }
-  return photoLoaded;
+// Bundles fetched, checked by sha256 and unpacked the first time they are needed: the photo reader
+// (digitpad.photo, Pillow's file plugins, the WebP codec) and the inside view (digitpad.inside).
+// The service worker keeps them offline; one that fails is tried again the next time.
+const lazy = {};
+function unpack(key, what) {
+  lazy[key] ||= (async () => {
+    let bytes;
+    try { bytes = await fetchBundle(BOOT[key]); } catch (e) {
+      throw new Error(`${what} now: ${String(e.message || e).replace(/^.*? could not be loaded: /, "")}`);
+    }
+    await untar(bytes, pyodide.FS, BOOT[key][2]);
+    pyodide.pyimport("digitpad.browser").unpacked();       // new files in folders Python has already listed
+  })();
+  lazy[key].catch(() => { delete lazy[key]; });
+  return lazy[key];
+}
+
+// The inside view also needs the layer table and the graph's weights, from the model worker, once:
+// Python keeps them after.
+let insideHeld = false;
+async function loadInside() {
+  await unpack("inside", "The inside view cannot be shown");
+  const r = await askModel({ type: "inside-load" });
+  if (r.error) throw new Error(r.error);
+  return { table: r.table, weights: r.weights };
 }
 
 // Teaching's storage (personal.bin, the kept heads and features, the samples a fit needs), loaded
@@ -294,6 +319,10 @@ async function collect(msg) {
   post({ type: "result", id: msg.id, result });
 }
 
+// What follows each answer (the heat map, the inside view): dropped when newer work is queued,
+// which asks again, but not for each other.
+const FOLLOW_UPS = new Set(["explain", "inside"]);
+
 async function pump() {
   if (busy) return;
   busy = true;
@@ -305,7 +334,7 @@ async function pump() {
       }
     } else if (msg.type === "act" || msg.type === "collect") {
       if (dead) post({ type: "result", id: msg.id, result: { error: dead } });
-      else if (msg.action === "explain" && queue.some((m) => m.type === "act")) {
+      else if (FOLLOW_UPS.has(msg.action) && queue.some((m) => m.type === "act" && (m.action === msg.action || !FOLLOW_UPS.has(m.action)))) {
         post({ type: "result", id: msg.id, result: { skipped: true } });   // newer work first: it will ask again
       }
       else if (!app) post({ type: "result", id: msg.id, result: { error: "Still loading." } });

@@ -5,7 +5,7 @@ import { paintSweep } from "./view.js";
 const $ = (id) => document.getElementById(id);
 const root = document.documentElement;
 
-export function setupSweep({ call, pad, note, isReady }) {
+export function setupSweep({ call, pad, note, isReady, onAngle = () => {} }) {
   let run = 0;
 
   function finish() {
@@ -15,6 +15,7 @@ export function setupSweep({ call, pad, note, isReady }) {
     pad.turned = null;
     root.dataset.sweepAngle = "0";
     pad.paint();
+    onAngle(0);
   }
 
   function stop(say = true) {
@@ -42,6 +43,7 @@ export function setupSweep({ call, pad, note, isReady }) {
       pad.angle = rows[i].angle;
       root.dataset.sweepAngle = String(pad.angle);
       pad.paint();
+      onAngle(pad.angle);
       // not the status line: a live region would read out 36 angles; the list below the chart is there for that
       $("sweep-now").textContent = `${rows[i].angle}°: ${rows[i].digit} (${(100 * rows[i].p).toFixed(0)}%)`;
       if (++i < rows.length) setTimeout(step, 60); else finish();

@@ -86,6 +86,15 @@ def _photo_page():
     return page
 
 
+def _inside():
+    """digitpad.inside too comes in its own bundle, unpacked when the panel first opens."""
+    try:
+        from .inside import panel
+    except ImportError as e:
+        raise ActionError(f"the inside view is not loaded ({e})") from None
+    return panel
+
+
 def _predict(c: Controller, p: dict) -> Step:
     return _photo_page().read(c, {}) if c.photo_on else c.predict()
 
@@ -126,6 +135,7 @@ ACTIONS = {
     "photo_close": lambda c, p: _photo_page().close(c, p),
     "sweep": lambda c, p: c.sweep(),
     "explain": lambda c, p: _photo_page().explain(c) if c.photo_on else c.explain(),
+    "inside": lambda c, p: _inside().step(c, p),
     "sample": _sample,
     "import_samples": _import,
     "export_samples": _export,

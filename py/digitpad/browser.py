@@ -50,12 +50,16 @@ class App:
         """Whether the networks' features are needed for the action begun last."""
         return self.step is not None and (self.step.features or self.controller.personal.active)
 
+    def wants_layers(self) -> bool:
+        """Whether the action begun last needs every layer's output (the inside view)."""
+        return self.step is not None and self.step.layers
+
     def next_chunk(self):
         """The next chunk of the action's batch (a Float32Array), or None when there is no more."""
         b = self.step.next_chunk() if self.step is not None else None
         return None if b is None else to_js(np.ascontiguousarray(b).ravel())
 
-    def end(self, digits=None, digit_or_not=None, h=None, g=None) -> str:
+    def end(self, digits=None, digit_or_not=None, h=None, g=None, layers=None) -> str:
         """The reply for the action begun last, as JSON, given the networks' outputs (and the
         features feeding their last layers): through the person's heads, unless the action
         learns from the shipped outputs themselves."""
@@ -63,7 +67,8 @@ class App:
         d, dn, h, g = _array(digits), _array(digit_or_not), _array(h), _array(g)
         if not step.features:
             d, dn = self.controller.personal.adjust(d, dn, h, g)
-        return json.dumps(step.complete(d, dn, h, g), default=_wire, separators=(",", ":"))
+        outs = None if layers is None else {str(k): _array(v) for k, v in layers.object_entries()}
+        return json.dumps(step.complete(d, dn, h, g, outs), default=_wire, separators=(",", ":"))
 
 
 def unpacked() -> None:

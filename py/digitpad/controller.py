@@ -47,6 +47,7 @@ class Step:
     finish: Callable[..., dict] | None = None
     more: Iterator[np.ndarray] | None = None
     features: bool = False                          # finish takes the features too, and the shipped outputs
+    layers: bool = False                            # finish takes every layer's output too (inside/)
 
     def next_chunk(self) -> np.ndarray | None:
         return next(self.more, None) if self.more is not None else None
@@ -67,12 +68,15 @@ class Step:
         joined = [None if outs[0][i] is None else np.concatenate([np.asarray(o[i]) for o in outs]) for i in range(4)]
         return self.complete(*joined)
 
-    def complete(self, digits=None, digit_or_not=None, h=None, g=None) -> dict:
+    def complete(self, digits=None, digit_or_not=None, h=None, g=None, layers=None) -> dict:
         """The reply, with the view when the networks' outputs are given (None: they failed)."""
         out = dict(self.reply)
+        if self.layers and layers is None:
+            digits = None                 # a graph without the layers' outputs answered: no view
         if self.finish is not None and digits is not None:
             try:
-                out.update(self.finish(digits, digit_or_not, h, g) if self.features else self.finish(digits, digit_or_not))
+                out.update(self.finish(digits, digit_or_not, layers) if self.layers else
+                           self.finish(digits, digit_or_not, h, g) if self.features else self.finish(digits, digit_or_not))
             except UserError as e:        # a model that breaks its contract: say so, keep the drawing
                 out["error"] = str(e)
         return out
@@ -117,6 +121,7 @@ class Controller:
     personal: Personal = field(default_factory=Personal)
     photo: object | None = None   # digitpad.photo.reader.Photo, once a photo is opened
     photo_on: bool = False        # the photo is shown instead of the pad
+    inside: object | None = None  # digitpad.inside.panel.Inside, once the panel has opened
     selected: tuple | None = None # the selected symbol of a number: its pen strokes' uids
     picked: bool = False          # the person chose it (kept while it is read); else the least certain
     _run: str | None = None       # the transform repeated last: a run of them is one undo step

@@ -21,6 +21,10 @@ def test_quick_bench_measures_both_pages(dist, tmp_path):
         assert d[key] > 0 and ref[key] > 0 and abs(ratio - d[key] / ref[key]) < 0.01
     assert d["sweep_ms"] > 0 and d["explain_ms_p50"] > 0
     assert 0 < d["select_ms_p50"] <= d["select_ms_p90"]
+    # Inside the network: every stroke with the panel open answered and painted, then closed again
+    assert d["inside_strokes"] > 0 and 0 < d["inside_panel_ms_p50"] <= d["inside_panel_ms_p90"]
+    assert d["inside_answer_ms_p50"] > 0 and d["inside_closed_ms_p50"] > 0
+    assert "| Inside the network open: stroke → answer → panel painted" in r.stdout
     assert "Python interpreter starts" in res["startup"]["first"] and res["startup"]["return"]
     assert "| first visit: open → ready (median) |" in r.stdout
     # every row the README shows came out, and the stroke phases are the page's phases only
