@@ -175,7 +175,7 @@ def inside_panel(app: App, digits) -> dict:
     pointer event); then the panel closed again and the same digits drawn: the answers alone."""
     app.page.click("#inside summary")
     app.wait_attr("insides", 1, timeout=60_000)
-    answer, panel = [], []
+    answer, panel, paint, phases = [], [], [], []
     for strokes in digits:
         app.page.locator("#pad").scroll_into_view_if_needed()
         box = app.pad_box()
@@ -186,6 +186,8 @@ def inside_panel(app: App, digits) -> dict:
             app.wait_attr("insides", n + 1)
             answer.append(float(app.attr("stroke-ms")))
             panel.append(float(app.attr("inside-stroke-ms")))
+            paint.append(float(app.attr("inside-paint-ms")))
+            phases.append(json.loads(app.attr("inside-phases") or "{}"))
         n = int(app.attr("insides"))
         clear(app, answers_clear=True)
         app.wait_attr("insides", n + 1)
@@ -195,7 +197,8 @@ def inside_panel(app: App, digits) -> dict:
     for strokes in digits:
         closed += draw_digit(app, strokes)[0]
         clear(app, answers_clear=True)
-    return {"open_answer_ms": answer, "open_panel_ms": panel, "closed_again_ms": closed}
+    return {"open_answer_ms": answer, "open_panel_ms": panel, "open_paint_ms": paint, "phases": phases,
+            "closed_again_ms": closed}
 
 
 def longest_task(app: App) -> tuple[float, float]:

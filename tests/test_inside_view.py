@@ -65,10 +65,15 @@ def test_every_row_is_its_layer_of_the_graph_scaled_to_grey(page):
         a = outs[row["tensor"]][0]
         assert r["shape"] == row["shape"] and r["params"] == row["params"]
         if r["kind"] == "maps":
-            px = np.frombuffer(r["pixels"], np.uint8).reshape(a.shape)
+            n, h, w = a.shape
+            grid = np.frombuffer(r["pixels"], np.uint8).reshape(-(-n // r["cols"]) * (h + 1) - 1, r["cols"] * (w + 1) - 1)
             top = 1.0 if row["op"] == "input" else float(a.max())
-            assert np.abs(px.astype(float) - np.clip(a / top * 255, 0, 255)).max() <= 0.5 + 1e-6
-            assert len(r["alts"]) == a.shape[0]
+            for k in (0, n - 1):                          # the first and the last tile, where the layout puts them
+                y, x = k // r["cols"] * (h + 1), k % r["cols"] * (w + 1)
+                assert np.abs(grid[y:y + h, x:x + w] - np.clip(a[k] / top * 255, 0, 255)).max() <= 0.5 + 1e-6
+            peaks = np.array(r["peaks"]).reshape(n, 3)   # row, column, % of the layer's strongest
+            k = int(a.reshape(n, -1).max(1).argmax())
+            assert peaks[k, 2] == 100 and a[k, peaks[k, 0], peaks[k, 1]] == a.max()
         elif r["kind"] == "strip":
             assert np.frombuffer(r["pixels"], np.uint8).argmax() == a.argmax()
         else:
@@ -102,7 +107,7 @@ def test_the_selected_digit_of_a_number_is_what_is_shown(page):
         handle(c, "select", {"index": k}).complete()
         view = inside(c, page)["inside"]
         assert np.array_equal(handle(c, "inside", {}).batch[0, 0], c.subject_input())    # the selected digit's image
-        shown.append(view["rows"][0]["alts"][0])
+        shown.append(view["rows"][0]["pixels"])
     assert shown[0] != shown[1]
 
 

@@ -4,10 +4,14 @@
 // the table once, paints what each reply carries, and outlines, on the input and on the pad, the
 // patch of ink that the cell under the pointer looks at.
 import { bytes } from "./view.js";
+import { strokePhases } from "./timing.js";
 
 const $ = (id) => document.getElementById(id);
 const root = document.documentElement;
-const INPUT = 84, CLOSE = 168;          // CSS pixels: the input's tile, the closer view (inside.css)
+const TILE = 36, INPUT = 84, CLOSE = 168;          // CSS pixels: a map's tile, the input's, the closer view
+
+// 594922 -> "594,922" (toLocaleString loads the browser's number formats: 10-30 ms the first time)
+const thousands = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
 export function setupInside({ call, pad, isReady }) {
   const style = document.createElement("link");           // its styles come with it, not on a first visit
@@ -20,14 +24,22 @@ export function setupInside({ call, pad, isReady }) {
   async function update({ since = null, angle = 0 } = {}) {
     if (!$("inside").open) return;                 // closed: nothing is asked for
     if (!isReady()) { status.textContent = "Still loading: the inside view follows once the page is ready."; return; }
-    const mine = ++run;
+    const mine = ++run, sent = performance.now();
     const r = await call("inside", { select: selection || false, angle });
     if (mine !== run || !r || r.skipped) return;   // a newer answer is on its way
     if (r.error) { status.textContent = r.error; return; }
+    if (!built) {                                  // the table first, its pictures a frame later: two short tasks
+      build(r.inside.rows, r.inside.digit_params);
+      await new Promise(requestAnimationFrame);
+      if (mine !== run) return;
+    }
+    const painting = performance.now();
     paint(r.inside);
+    root.dataset.insidePaintMs = (performance.now() - painting).toFixed(2);     // the main thread's share
     root.dataset.insideAngle = String(r.inside.angle || 0);
     if (r.inside.angle) root.dataset.insideAngles = String(Number(root.dataset.insideAngles || 0) + 1);
     if (since !== null) root.dataset.insideStrokeMs = (performance.now() - since).toFixed(2);
+    if (r.timing) root.dataset.insidePhases = JSON.stringify(strokePhases(r.timing, sent, sent));
     root.dataset.insides = String(Number(root.dataset.insides || 0) + 1);
   }
 
@@ -38,7 +50,7 @@ export function setupInside({ call, pad, isReady }) {
       output for what you drew. Select a map or a unit to look closer.</caption>
       <thead><tr><th scope="col">Layer</th><th scope="col">Output shape</th><th scope="col">Parameters</th>
       <th scope="col">Its output for your drawing</th></tr></thead><tbody></tbody>
-      <tfoot><tr><th scope="row">Digit network</th><td></td><td class="num">${params.toLocaleString("en")}</td><td></td></tr></tfoot>`;
+      <tfoot><tr><th scope="row">Digit network</th><td></td><td class="num">${thousands(params)}</td><td></td></tr></tfoot>`;
     const tbody = table.tBodies[0];
     for (const row of rows) {
       const tr = tbody.insertRow();
@@ -49,7 +61,7 @@ export function setupInside({ call, pad, isReady }) {
       tr.innerHTML = `<th scope="row"></th><td></td><td class="num"></td><td><p class="hint"></p><div class="out"></div></td>`;
       tr.cells[0].textContent = row.name;
       tr.cells[1].textContent = row.shape.join("×");
-      tr.cells[2].textContent = row.params.toLocaleString("en");
+      tr.cells[2].textContent = thousands(row.params);
       tr.cells[3].firstChild.textContent = row.text;
     }
     body.append(table);
@@ -77,38 +89,60 @@ export function setupInside({ call, pad, isReady }) {
     update();
   }
 
+  // A layer's maps: one canvas (Python laid the tiles out), a map chosen by a click or by the
+  // arrow keys and Enter; the tile under the keyboard's cursor is named in the canvas's label.
   function maps(out, row) {
-    let tiles = out.querySelector(".inside-tiles");
-    if (!tiles || tiles.children.length !== row.n) {
-      out.replaceChildren(tiles = document.createElement("div"));
-      tiles.className = "inside-tiles";
-      tiles.setAttribute("role", "group");
-      tiles.setAttribute("aria-label", `${row.name}: ${row.n} map${row.n > 1 ? "s" : ""}`);
-      for (let i = 0; i < row.n; i++) {
-        const c = document.createElement("canvas");
-        c.width = row.w; c.height = row.h;
-        c.setAttribute("role", "button");
-        c.tabIndex = i === 0 ? 0 : -1;
-        if (row.layer === "input") c.style.width = c.style.height = `${INPUT}px`;
-        c.onclick = () => choose([row.row, i]);
-        c.onkeydown = (e) => {
-          const step = { ArrowRight: 1, ArrowDown: row.cols, ArrowLeft: -1, ArrowUp: -row.cols }[e.key];
-          if (e.key === "Enter" || e.key === " ") { e.preventDefault(); choose([row.row, i]); }
-          else if (step) {
-            e.preventDefault();
-            const next = tiles.children[Math.min(row.n - 1, Math.max(0, i + step))];
-            c.tabIndex = -1; next.tabIndex = 0; next.focus();
-          }
-        };
-        tiles.append(c);
-      }
+    let c = out.querySelector("canvas");
+    const W = row.cols * (row.w + row.gap) - row.gap, H = Math.ceil(row.n / row.cols) * (row.h + row.gap) - row.gap;
+    if (!c || c.width !== W || c.height !== H) {
+      out.replaceChildren(c = document.createElement("canvas"));
+      c.className = "inside-maps";
+      c.width = W; c.height = H;
+      c.style.width = `${W * (row.layer === "input" ? INPUT : TILE) / row.w}px`;
+      c.setAttribute("role", "button");
+      c.tabIndex = 0;
+      c.cursor = 0;
+      const at = (e) => {
+        const b = c.getBoundingClientRect();
+        const x = Math.floor((e.clientX - b.left) / b.width * W / (row.w + row.gap));
+        const y = Math.floor((e.clientY - b.top) / b.height * H / (row.h + row.gap));
+        return Math.min(c.row.n - 1, y * c.row.cols + Math.min(c.row.cols - 1, x));
+      };
+      c.onclick = (e) => { c.cursor = at(e); choose([row.row, c.cursor]); };
+      c.onkeydown = (e) => {
+        const step = { ArrowRight: 1, ArrowDown: row.cols, ArrowLeft: -1, ArrowUp: -row.cols }[e.key];
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); choose([row.row, c.cursor]); }
+        else if (step) { e.preventDefault(); c.cursor = Math.min(row.n - 1, Math.max(0, c.cursor + step)); paintMaps(c); }
+      };
+      c.onfocus = c.onblur = () => paintMaps(c);
     }
-    const px = bytes(row.pixels);
-    [...tiles.children].forEach((c, i) => {
-      grey(c, px, row.w, row.h, i * row.w * row.h);
-      c.setAttribute("aria-label", row.alts[i]);
-      c.setAttribute("aria-pressed", String(!!selection && selection[0] === row.row && selection[1] === i));
-    });
+    c.row = row;
+    c.px = bytes(row.pixels);
+    paintMaps(c);
+  }
+
+  function paintMaps(c) {
+    const row = c.row, ctx = c.getContext("2d");
+    grey(c, c.px, c.width, c.height);
+    const ring = (i, colour) => {
+      const x = (i % row.cols) * (row.w + row.gap), y = Math.floor(i / row.cols) * (row.h + row.gap);
+      ctx.strokeStyle = colour; ctx.lineWidth = 1;
+      ctx.strokeRect(x - 0.5, y - 0.5, row.w + 1, row.h + 1);
+    };
+    const chosen = selection && selection[0] === row.row ? selection[1] : null;
+    if (chosen !== null) ring(chosen, "#d9480f");
+    if (document.activeElement === c) ring(c.cursor, "#1c7ed6");
+    c.dataset.maps = String(row.n);
+    c.setAttribute("aria-pressed", String(chosen !== null));
+    c.setAttribute("aria-label", `${alt(row, c.cursor)}${chosen !== null ? `; map ${chosen + 1} is shown larger above` : ""}.` +
+      (row.n > 1 ? " Arrow keys move between the maps, Enter shows one larger." : " Enter shows it larger."));
+  }
+
+  // A map's text alternative: the layer, the map, its strongest cell (Python found it).
+  function alt(row, i) {
+    const [r, c, pct] = row.peaks.slice(3 * i, 3 * i + 3), head = `${row.name}, map ${i + 1} of ${row.n}`;
+    return pct > 0 ? `${head}: strongest at row ${r + 1}, column ${c + 1} (${pct}% of the layer's strongest)`
+      : `${head}: dark, it found nothing`;
   }
 
   function strip(out, row) {
@@ -214,7 +248,8 @@ export function setupInside({ call, pad, isReady }) {
       ctx.strokeStyle = "#d9480f"; ctx.lineWidth = 3;
       ctx.strokeRect(box[0] * s, box[1] * s, box[2] * s, box[2] * s);
     }
-    if (padOverlay !== null && pad.overlay === padOverlay) pad.overlay = null;
+    const had = padOverlay !== null;
+    if (had && pad.overlay === padOverlay) pad.overlay = null;
     padOverlay = null;
     const p = view.placement;
     if (box && p && !view.angle) {
@@ -226,12 +261,11 @@ export function setupInside({ call, pad, isReady }) {
         c2.strokeStyle = "#d9480f"; c2.lineWidth = 3; c2.strokeRect(x0, y0, x1 - x0, y1 - y0);
       };
     }
-    pad.paint();
+    if (had || padOverlay) pad.paint();
   }
 
   function paint(v) {
     view = v;
-    if (!built) build(v.rows, v.digit_params);
     status.textContent = v.empty ? "Draw a digit: each layer's output for it appears here." : (v.note || "");
     const trs = $("inside-layers").tBodies[0].rows;
     for (const row of v.rows) {

@@ -31,15 +31,14 @@ def signed_rgba(values: np.ndarray) -> np.ndarray:
     return np.concatenate([rgb, alpha], axis=-1).round().astype(np.uint8)
 
 
-def grid(images: np.ndarray, cols: int, gap: int = 1) -> np.ndarray:
-    """[n, h, w] laid out `cols` to a row with `gap` pixels between, gaps NaN: [H, W]."""
+def grid(images: np.ndarray, cols: int, gap: int = 1, fill: float = np.nan) -> np.ndarray:
+    """[n, h, w] laid out `cols` to a row with `gap` pixels of `fill` between them: [H, W]."""
     n, h, w = images.shape
     rows = -(-n // cols)
-    out = np.full((rows * (h + gap) - gap, cols * (w + gap) - gap), np.nan, np.float32)
-    for i in range(n):
-        r, c = divmod(i, cols)
-        out[r * (h + gap):r * (h + gap) + h, c * (w + gap):c * (w + gap) + w] = images[i]
-    return out
+    cells = np.full((rows * cols, h + gap, w + gap), fill, np.float32)
+    cells[:n, :h, :w] = images
+    out = cells.reshape(rows, cols, h + gap, w + gap).transpose(0, 2, 1, 3).reshape(rows * (h + gap), cols * (w + gap))
+    return out[:out.shape[0] - gap, :out.shape[1] - gap]
 
 
 def picture(rgba: np.ndarray) -> dict:

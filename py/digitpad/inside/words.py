@@ -38,14 +38,6 @@ def about(row: Row, previous: Row | None) -> str:
     return ""
 
 
-def strongest_cell(row: Row, index: int, value: float, r: int, c: int, top: float) -> str:
-    """A tile's text alternative: the layer, the map, its strongest cell."""
-    if value <= 0:
-        return f"{row.name}, map {index + 1} of {row.shape[0]}: dark, it found nothing"
-    return (f"{row.name}, map {index + 1} of {row.shape[0]}: strongest at row {r + 1}, column {c + 1} "
-            f"({value / top:.0%} of the layer's strongest)")
-
-
 def closer_map(row: Row, index: int, below: Row | None) -> str:
     if row.op == "input":
         return "The 28×28 input. Point at a pixel: it is the one outlined on your drawing."
