@@ -100,7 +100,9 @@ def inside(browser, server: Server, out: Path) -> None:
     app.wait_predictions(len(four))
     page.click("#inside summary")
     app.wait_attr("insides", 1, timeout=60_000)
-    page.click("#inside-layers tr[data-layer='conv 2'] canvas >> nth=11")
+    tiles = page.locator("#inside-layers tr[data-layer='conv 2'] canvas")     # map 12: 8 to a row of 24 + 1 pixels
+    b = tiles.bounding_box()
+    tiles.click(position={"x": (3 * 25 + 12) * b["width"] / 199, "y": (1 * 25 + 12) * b["height"] / 99})
     app.wait_attr("insides", 2)
     page.evaluate("document.getElementById('inside-body').scrollTop = 0; document.getElementById('inside').scrollIntoView()")
     m = page.locator("#inside-map").bounding_box()

@@ -111,8 +111,10 @@ export function setupInside({ call, pad, isReady }) {
       c.onclick = (e) => { c.cursor = at(e); choose([row.row, c.cursor]); };
       c.onkeydown = (e) => {
         const step = { ArrowRight: 1, ArrowDown: row.cols, ArrowLeft: -1, ArrowUp: -row.cols }[e.key];
-        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); choose([row.row, c.cursor]); }
-        else if (step) { e.preventDefault(); c.cursor = Math.min(row.n - 1, Math.max(0, c.cursor + step)); paintMaps(c); }
+        if (e.key === "Enter" || e.key === " ") choose([row.row, c.cursor]);
+        else if (step) { c.cursor = Math.min(row.n - 1, Math.max(0, c.cursor + step)); paintMaps(c); } else return;
+        e.preventDefault();
+        e.stopPropagation();              // the page's keys (arrows move the drawing, Enter predicts) stay out
       };
       c.onfocus = c.onblur = () => paintMaps(c);
     }
@@ -165,6 +167,7 @@ export function setupInside({ call, pad, isReady }) {
         const step = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: row.cols, ArrowUp: -row.cols }[e.key];
         if (!step) return;
         e.preventDefault();
+        e.stopPropagation();
         const now = selection && selection[0] === row.row ? selection[1] : -step;
         choose([row.row, Math.min(row.n - 1, Math.max(0, now + step))]);
       };

@@ -23,6 +23,23 @@ def open_panel(app, n: int = 1):
     app.wait_attr("insides", n, timeout=60_000)
 
 
+def choose_map(app, layer: str, k: int, n: int) -> None:
+    """Click map k of a layer's picture (its tiles `cols` to a row with a 1-pixel line between)."""
+    canvas = app.page.locator(f"#inside-layers tr[data-layer='{layer}'] canvas")
+    size = canvas.evaluate("c => [c.width, c.height]")
+    b = canvas.bounding_box()
+    cols = min(8, n)
+    h = w = (size[0] + 1) // cols - 1
+    x, y = (k % cols) * (w + 1) + w / 2, (k // cols) * (h + 1) + h / 2
+    before = int(app.attr("insides"))
+    canvas.click(position={"x": x * b["width"] / size[0], "y": y * b["height"] / size[1]})
+    app.wait_attr("insides", before + 1)
+
+
+def picture(app, layer: str) -> str:
+    return app.page.locator(f"#inside-layers tr[data-layer='{layer}'] canvas").evaluate("c => c.toDataURL()")
+
+
 def point(app, fx: float, fy: float) -> str:
     """The mouse over the closer view's map at (fx, fy) of its width and height: the outline shown."""
     app.page.locator("#inside-map").scroll_into_view_if_needed()
@@ -34,7 +51,7 @@ def point(app, fx: float, fy: float) -> str:
 def rows(app) -> list[dict]:
     return app.page.eval_on_selector_all("#inside-layers tbody tr", """rs => rs.map((r) => ({layer: r.dataset.layer,
         network: r.dataset.network, shape: r.dataset.shape, params: Number(r.dataset.params),
-        tiles: r.querySelectorAll('.inside-tiles canvas').length, strip: !!r.querySelector('.inside-strip'),
+        tiles: Number((r.querySelector('.inside-maps') || {dataset: {}}).dataset.maps || 0), strip: !!r.querySelector('.inside-strip'),
         values: r.querySelectorAll('.inside-values li').length}))""")
 
 
@@ -63,41 +80,47 @@ def test_closed_it_costs_nothing_open_it_shows_every_layer_live(app):
     shown = app.probabilities()
     softmax = app.page.eval_on_selector_all("#inside-layers tr[data-layer='softmax'] li span", "s => s.map((e) => e.textContent)")
     assert [float(s.rstrip("%")) / 100 for s in softmax] == pytest.approx(shown, abs=6e-4)
-    alt = app.page.get_attribute("#inside-layers tr[data-layer='conv 1'] canvas >> nth=0", "aria-label")
+    alt = app.page.get_attribute("#inside-layers tr[data-layer='conv 1'] canvas", "aria-label")
     assert alt.startswith("conv 1, map 1 of 32: ") and ("strongest at row" in alt or "found nothing" in alt)
+    app.page.focus("#inside-layers tr[data-layer='conv 1'] canvas")      # the keyboard's cursor names each map
+    n = app.predictions
+    app.page.keyboard.press("ArrowDown")
+    assert app.page.get_attribute("#inside-layers tr[data-layer='conv 1'] canvas", "aria-label").startswith("conv 1, map 9 of 32: ")
+    assert app.predictions == n                              # the arrow moved the cursor, not the drawing
 
     # look closer: a map of conv 2, its 32 filters, and the patch a cell looks at
-    app.page.click("#inside-layers tr[data-layer='conv 2'] canvas >> nth=4")
-    app.wait_attr("insides", 2)
-    assert app.page.get_attribute("#inside-layers tr[data-layer='conv 2'] canvas >> nth=4", "aria-pressed") == "true"
+    choose_map(app, "conv 2", 4, 32)
+    assert app.page.get_attribute("#inside-layers tr[data-layer='conv 2'] canvas", "aria-pressed") == "true"
     assert "conv 2, map 5" in app.page.text_content("#inside-text")
     assert app.page.evaluate("() => [document.getElementById('inside-weights').width, document.getElementById('inside-weights').height]") \
         == [8 * 3 + 7, 4 * 3 + 3]                           # 32 grids of 3x3, 8 to a row
     assert point(app, 10.5 / 24, 3.5 / 24) == "10,3,5"     # x, y, side: a cell of conv 2 sees 5x5 pixels
-    app.page.click("#inside-layers tr[data-layer='max-pool 2'] canvas >> nth=0")
-    app.wait_attr("insides", 3)
+    choose_map(app, "max-pool 2", 0, 64)
     assert point(app, 0.6, 0.9) == "8,12,16"                # cell (3, 2) of a 4x4 map: 16x16, 4 apart
     # a unit of dense 1: its 1,024 weights folded into 64 maps of 4x4
+    n = int(app.attr("insides"))
     app.page.locator("#inside-layers tr[data-layer='dense 1'] .inside-strip").click(position={"x": 2, "y": 2})
-    app.wait_attr("insides", 4)
+    app.wait_attr("insides", n + 1)
     assert app.page.text_content("#inside-text").startswith("dense 1, unit 1:")
     assert app.page.evaluate("() => document.getElementById('inside-weights').width") == 8 * 4 + 7
 
     # live: each answer (a move, a stroke) and each frame of a sweep is followed
-    before = app.page.get_attribute("#inside-layers tr[data-layer='input'] canvas", "aria-label")
-    n = app.predictions
+    before = picture(app, "input")
+    n, k = app.predictions, int(app.attr("insides"))
     app.page.click("#move-left")
     app.wait_predictions(n + 1)
-    app.wait_attr("insides", 5)
+    app.wait_attr("insides", k + 1)
     app.draw([[(60, 250), (220, 250)]])
-    app.wait_attr("insides", 6)
-    assert app.page.get_attribute("#inside-layers tr[data-layer='input'] canvas", "aria-label") != before
+    app.wait_attr("insides", k + 2)
+    assert picture(app, "input") != before
     assert float(app.attr("inside-stroke-ms")) > 0
+    k = int(app.attr("insides"))
     app.page.click("#sweep")
     app.wait_attr("sweeps", 1, timeout=60_000)
     app.page.wait_for_selector("#sweep:not([disabled])", state="attached", timeout=60_000)
     app.page.wait_for_selector("html[data-inside-angle='0']", state="attached")
-    assert int(app.attr("insides")) >= 8 and int(app.attr("inside-angles")) >= 1   # replay frames, then upright again
+    # frames of the replay (those that came while none was waiting): at 60 ms a frame, many
+    assert int(app.attr("insides")) >= k + 2 and int(app.attr("inside-angles")) >= 1
 
 
 def test_with_a_number_the_panel_shows_the_selected_digit(app):
@@ -111,7 +134,7 @@ def test_with_a_number_the_panel_shows_the_selected_digit(app):
         assert app.digit() == digit
         shown = app.page.eval_on_selector_all("#inside-layers tr[data-layer='softmax'] li span", "s => s.map((e) => e.textContent)")
         assert [float(s.rstrip("%")) / 100 for s in shown] == pytest.approx(app.probabilities(), abs=6e-4)
-        seen.append(app.page.get_attribute("#inside-layers tr[data-layer='input'] canvas", "aria-label"))
+        seen.append(picture(app, "input"))
     assert seen[0] != seen[1]                              # the input is the selected digit's own
 
 
@@ -195,7 +218,6 @@ def test_the_open_panel_is_accessible(make_app, server):
     app.draw(SEVEN)
     app.wait_predictions(1)
     open_panel(app)
-    app.page.click("#inside-layers tr[data-layer='conv 1'] canvas >> nth=2")
-    app.wait_attr("insides", 2)
+    choose_map(app, "conv 1", 2, 32)
     assert app.page.evaluate("() => document.querySelectorAll('#inside-layers th[scope=col]').length") == 4
     check(axe(app), "inside the network, a map selected")
