@@ -123,6 +123,18 @@ def test_closed_it_costs_nothing_open_it_shows_every_layer_live(app):
     assert int(app.attr("insides")) >= k + 2 and int(app.attr("inside-angles")) >= 1
 
 
+def test_teaching_is_followed_and_the_panel_says_whose_layers_it_shows(app):
+    app.draw(SEVEN)
+    app.wait_predictions(1)
+    open_panel(app)
+    fits, n, k = int(app.attr("fits") or 0), app.predictions, int(app.attr("insides"))
+    app.page.locator("body").press("1")                  # "Not right? It is a 1"
+    app.wait_attr("fits", fits + 1, timeout=60_000)
+    app.wait_predictions(n + 1)
+    app.wait_attr("insides", k + 1)
+    assert "taught" in app.page.text_content("#inside-status")
+
+
 def test_with_a_number_the_panel_shows_the_selected_digit(app):
     app.draw(number("47"))
     app.page.wait_for_selector("#number-digits li:nth-child(2)", state="attached")
