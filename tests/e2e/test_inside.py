@@ -3,6 +3,7 @@ of the graph with its output for the drawing, live; a map looked at closer with 
 field; the page's activations equal PyTorch's on wasm and on WebGL; offline after one opening;
 on a phone the panel scrolls on its own and the pad still draws; axe stays clean."""
 import base64
+import json
 
 import numpy as np
 import onnx
@@ -11,7 +12,10 @@ import pytest
 from drawings import SEVEN, number
 from train.inside import TOLERANCE, activations_torch, order_like_torch, torch_network
 
+from buildtools.site import locate
+
 from .conftest import ROOT, Server
+from .test_faults import broken_site  # noqa: F401  (a fixture: a damaged copy of dist/)
 from .test_accessibility import axe, check
 from .test_phone import box
 
@@ -233,3 +237,30 @@ def test_the_open_panel_is_accessible(make_app, server):
     choose_map(app, "conv 1", 2, 32)
     assert app.page.evaluate("() => document.querySelectorAll('#inside-layers th[scope=col]').length") == 4
     check(axe(app), "inside the network, a map selected")
+
+
+def foreign_table(site):
+    """models/inside.json of another graph (a retrained network shipped with a stale table)."""
+    path = locate(site, "models/inside.json")
+    table = json.loads(path.read_text())
+    table["sha256"] = "0" * 64
+    path.write_text(json.dumps(table))
+
+
+@pytest.mark.parametrize("damage,words", [
+    (lambda d: locate(d, "models/inside.json").unlink(), "The layer table (models/inside.json) is missing on the server"),
+    (foreign_table, "belongs to another network than models/combined.onnx"),
+    (lambda d: locate(d, "app/inside.tar.gz").unlink(), "The inside view cannot be shown now: inside.tar.gz is missing"),
+], ids=["table-missing", "table-foreign", "bundle-missing"])
+def test_a_broken_panel_says_what_is_wrong_and_the_page_works_on(make_app, broken_site, damage, words):  # noqa: F811
+    srv = broken_site(damage)
+    app = make_app(srv.origin).open(srv.url)
+    app.draw(SEVEN)
+    app.wait_predictions(1)
+    app.page.click("#inside summary")
+    app.page.wait_for_selector("#inside-status:not(:empty)", state="attached")
+    assert words in app.page.text_content("#inside-status")
+    n = app.predictions
+    app.draw([[(60, 250), (220, 250)]])                     # the pad still draws and is read
+    app.wait_predictions(n + 1)
+    assert app.attr("insides") is None
