@@ -143,6 +143,21 @@ def test_a_photo_chosen_through_the_file_input_is_read(engine, tmp_path):
     engine.wait(f"{ROOT_ATTR}.mode === 'pad'", 20, "back to the pad")
 
 
+def test_inside_the_network_opens_and_follows_the_drawing(engine):
+    draw(engine, SEVEN)
+    before = int(data(engine, "insides") or 0)
+    engine.eval("document.querySelector('#inside summary').click()")
+    wait_more(engine, "insides", before, "the inside view")
+    rows = engine.eval("[...document.querySelectorAll('#inside-layers tbody tr')].map((r) => Number(r.dataset.params))")
+    assert len(rows) == 14 and sum(rows[:11]) == 594_922, f"{engine.name}: {rows}; {text(engine, '#inside-status')}"
+    n = int(data(engine, "insides"))
+    drv_strokes = [[(60, 250), (220, 250)]]
+    engine.drawn += 1
+    engine.draw(pad_strokes(engine, drv_strokes))
+    wait_more(engine, "insides", n, "the inside view to follow a stroke")
+    engine.eval("document.querySelector('#inside summary').click()")
+
+
 def test_an_offline_reload_after_one_visit_starts(engine):
     engine.wait(f"{ROOT_ATTR}.offlineReady === 'true'", 120, "the service worker to hold the app")
     engine.server.stop()                      # the host is gone: only the service worker answers
