@@ -50,7 +50,8 @@ export function setupInside({ call, pad, isReady }) {
       output for what you drew. Select a map or a unit to look closer.</caption>
       <thead><tr><th scope="col">Layer</th><th scope="col">Output shape</th><th scope="col">Parameters</th>
       <th scope="col">Its output for your drawing</th></tr></thead><tbody></tbody>
-      <tfoot><tr><th scope="row">Digit network</th><td></td><td class="num">${thousands(params)}</td><td></td></tr></tfoot>`;
+      <tfoot><tr><th scope="row">Digit network <span class="brief">${thousands(params)} parameters</span></th><td></td>
+      <td class="num">${thousands(params)}</td><td></td></tr></tfoot>`;
     const tbody = table.tBodies[0];
     for (const row of rows) {
       const tr = tbody.insertRow();
@@ -58,8 +59,11 @@ export function setupInside({ call, pad, isReady }) {
       tr.dataset.network = row.network;
       tr.dataset.shape = row.shape.join("×");
       tr.dataset.params = String(row.params);
-      tr.innerHTML = `<th scope="row"></th><td></td><td class="num"></td><td><p class="hint"></p><div class="out"></div></td>`;
-      tr.cells[0].textContent = row.name;
+      tr.innerHTML = `<th scope="row"><span></span> <span class="brief"></span></th><td></td><td class="num"></td>
+        <td><p class="hint"></p><div class="out"></div></td>`;
+      tr.cells[0].firstChild.textContent = row.name;
+      // on a phone the shape and parameter columns fold into this cell (inside.css): the maps get the width
+      tr.cells[0].lastChild.textContent = `${row.shape.join("×")}, ${thousands(row.params)} parameters`;
       tr.cells[1].textContent = row.shape.join("×");
       tr.cells[2].textContent = thousands(row.params);
       tr.cells[3].firstChild.textContent = row.text;

@@ -16,7 +16,7 @@ from buildtools.site import locate
 
 from .conftest import ROOT, Server
 from .test_faults import broken_site  # noqa: F401  (a fixture: a damaged copy of dist/)
-from .test_accessibility import axe, check
+from .test_accessibility import axe, check, layout_app  # noqa: F401  (a fixture)
 from .test_phone import box
 
 INSIDE_FILES = ("inside.js", "inside.css", "inside.tar.gz", "inside.json")
@@ -229,8 +229,8 @@ def test_on_a_phone_the_panel_scrolls_on_its_own_and_the_pad_draws(make_phone):
     app.wait_attr("insides", 2)
 
 
-def test_the_open_panel_is_accessible(make_app, server):
-    app = make_app(server.origin, bypass_csp=True).open(server.url)
+def test_the_open_panel_is_accessible(layout_app):  # noqa: F811  (desktop and a 390x844 phone)
+    app = layout_app
     app.draw(SEVEN)
     app.wait_predictions(1)
     open_panel(app)
