@@ -74,7 +74,7 @@ def test_closed_it_costs_nothing_open_it_shows_every_layer_live(app):
         ("conv 3", "64×10×10"), ("conv 4", "64×8×8"), ("max-pool 2", "64×4×4"), ("flatten", "1024"),
         ("dense 1", "512"), ("dense (logits)", "10"), ("softmax", "10")]
     assert sum(r["params"] for r in digits) == 594_922
-    assert app.page.text_content("#inside-layers tfoot") .count("594,922") == 1
+    assert app.page.text_content("#inside-layers tfoot td:nth-child(3)") == "594,922"
     assert [r["tiles"] for r in digits[:7]] == [1, 32, 32, 32, 64, 64, 64]
     assert [r["strip"] for r in digits[7:9]] == [True, True] and [r["values"] for r in digits[9:]] == [10, 10]
     gate = [(r["layer"], r["strip"], r["values"]) for r in table if r["network"] == "digit-or-not"]
