@@ -81,7 +81,17 @@ export function insideModel(w) {
     }
   }
 
-  return { load, run };
+  // The Python worker's "inside-load": the table and the weights, or what went wrong.
+  async function answerLoad(id, port) {
+    try {
+      const { table: t, weights } = await load();
+      port.postMessage({ type: "result", id, table: t, weights }, Object.values(weights).map(([, v]) => v.buffer));
+    } catch (e) {
+      port.postMessage({ type: "result", id, error: e.message || String(e) });
+    }
+  }
+
+  return { run, answerLoad };
 }
 
 // The weights are transferred to the Python worker: hand over copies, keep the originals.

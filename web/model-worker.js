@@ -283,15 +283,6 @@ function inside() {
   return insideSide;
 }
 
-async function onInsideLoad({ id }) {
-  try {
-    const { table, weights } = await (await inside()).load();
-    python.postMessage({ type: "result", id, table, weights }, Object.values(weights).map(([, w]) => w.buffer));
-  } catch (e) {
-    python.postMessage({ type: "result", id, error: e.message || String(e) });
-  }
-}
-
 async function onRun({ id, batch, n, features, layers }) {
   try {
     await ready;
@@ -321,7 +312,8 @@ self.onmessage = (ev) => {
   python = m.port;
   python.onmessage = (e) => {
     if (e.data.type === "run") onRun(e.data);
-    else if (e.data.type === "inside-load") onInsideLoad(e.data);
+    else if (e.data.type === "inside-load") inside().then((m) => m.answerLoad(e.data.id, python), (err) =>
+      python.postMessage({ type: "result", id: e.data.id, error: err.message || String(err) }));
   };
   ready = loadModels(m.backend);
   ready.then(({ hasDigitOrNot, warnings }) => {

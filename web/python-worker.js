@@ -9,7 +9,7 @@
 //   * the extension modules (numpy's, Pillow's .so) are compiled by WebAssembly.compileStreaming,
 //     which Chromium caches (compiled and optimized code) across visits, then handed to
 //     Emscripten's loader as modules: Emscripten would compile them from bytes on every visit.
-import { openStore, StoreError } from "./store.js";
+import { openStore } from "./store.js";
 import { BootError, compileLib, fetchBundle, missingFiles, offline, preloadLibs, untar, UPDATING } from "./python-files.js";
 
 // Written by build.py: {"paths": {"pyodide": "../vendor/pyodide-<hash>/", ...}, "bundles": [[path,
@@ -30,7 +30,6 @@ const queue = [];
 let busy = false;
 let dead = null;         // set once Python has failed for good: every later action is answered at once
 let store = null;        // the IndexedDB sample store (store.js), opened on first use
-const MAX_IMPORT_BYTES = 64 * 1024 * 1024;   // digitpad.samples.MAX_FILE_BYTES
 
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 const mark = (name) => performance.mark(name);
@@ -116,19 +115,16 @@ async function boot(msg) {
 // otherwise 4 KB an image that nobody reads (a heat map's batch is hundreds of images).
 // layers: every layer's output too (the inside view; one image).
 function runModel(batch, features = false, layers = false) {
-  return new Promise((resolve) => {
-    const id = nextRun++;
-    waiting.set(id, resolve);
-    const data = batch instanceof Float32Array ? batch : Float32Array.from(batch);
-    model.postMessage({ type: "run", id, batch: data, n: data.length / 784, features, layers }, [data.buffer]);
-  });
+  const data = batch instanceof Float32Array ? batch : Float32Array.from(batch);
+  return askModel({ type: "run", batch: data, n: data.length / 784, features, layers }, [data.buffer]);
 }
 
-function askModel(msg) {
+// One message to the model worker; its answer, matched by id.
+function askModel(msg, transfer = []) {
   return new Promise((resolve) => {
     const id = nextRun++;
     waiting.set(id, resolve);
-    model.postMessage({ ...msg, id });
+    model.postMessage({ ...msg, id }, transfer);
   });
 }
 
@@ -277,46 +273,33 @@ async function loadInside() {
   return { table: r.table, weights: r.weights };
 }
 
+function samples() {
+  if (!store) { store = openStore(); store.catch(() => {}); }
+  return store;
+}
+
 // Teaching's storage (personal.bin, the kept heads and features, the samples a fit needs), loaded
 // the first time it is needed: a first visit does without it.
 let personalSide = null, personalReady = null;
 function personal() {
   personalSide ||= import("./personal-worker.js").then((m) => (personalReady = m.setupPersonal({
     python, post, modelsJson: () => meta, url: (file) => new URL(BOOT.paths.models + file, base),
-    samples: () => { if (!store) { store = openStore(); store.catch(() => {}); } return store; },
+    samples,
   })));
   personalSide.catch(() => { personalSide = null; });
   return personalSide;
 }
 
-// The Collect panel: Python makes, checks and de-duplicates samples; store.js keeps them.
+// The Collect panel's storage side (collect-worker.js), imported with its first operation.
+let collectSide = null;
 async function collect(msg) {
-  let result;
+  collectSide ||= import("./collect-worker.js");
   try {
-    if (!store) { store = openStore(); store.catch(() => {}); }
-    const s = await store;
-    if (msg.op === "store") {
-      const r = await python("sample", { label: msg.label });
-      result = r.error ? r : { ...(await s.add([{ key: r.key, sample: r.sample }])) };
-    } else if (msg.op === "import") {
-      if (msg.file && msg.file.size > MAX_IMPORT_BYTES) throw new StoreError(
-        `the file is ${(msg.file.size / 1e6).toFixed(0)} MB, more than the ${MAX_IMPORT_BYTES / 2 ** 20} MB a samples file may be`);
-      const text = msg.file ? await msg.file.text() : msg.text;
-      const progress = (n, total) => post({ type: "import-progress", id: msg.id, done: n, total });
-      const r = await python("import_samples", { text, keys: await s.keys() }, progress);
-      result = r.error ? r : { ...(await s.add(r.added)), in_file: r.in_file };
-    } else if (msg.op === "export") {
-      const r = await python("export_samples", { records: await s.samples() });
-      result = r.error ? r : { blob: new Blob([r.text], { type: "application/json" }), exported: r.exported, damaged: r.damaged };
-    } else if (msg.op === "delete") {
-      await s.clear();
-      result = {};
-    } else result = {};
-    if (!result.error) result.counts = await s.counts();
+    await (await collectSide).collect(msg, { python, post, samples, failed });
   } catch (e) {
-    result = e instanceof StoreError ? { error: e.message, storage: true } : failed(e);
+    collectSide = null;
+    post({ type: "result", id: msg.id, result: failed(e) });
   }
-  post({ type: "result", id: msg.id, result });
 }
 
 // What follows each answer (the heat map, the inside view): dropped when newer work is queued,
