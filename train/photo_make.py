@@ -143,4 +143,5 @@ def make_photo(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator,
     quality = int(rng.integers(60, 93))
     sheet.save(buf, "JPEG", quality=quality)
     return Photo(buf.getvalue(), lines, paper, ink, size,
-                 {"digit_height": h, "turn": round(turn, 2), "quality": quality, "blur": round(blur, 2)})
+                 {"digit_height": h, "turn": round(turn, 2), "quality": quality, "blur": round(blur, 2),
+                  "images": [[int(i) for i in idx] for idx in rows]})
