@@ -203,3 +203,71 @@ def test_a_line_broken_into_dashes_is_no_digits():
     comp = label(mask)
     kept = [tuple(int(v) for v in comp.boxes[i]) for i in symbol_ids(comp, mask.shape)]
     assert kept == [(375, 310, 426, 391)]
+
+
+def test_a_printed_box_a_little_off_upright_loses_its_sides_and_the_digits_keep_theirs():
+    """A frame 1.5 degrees off upright after the turn is taken out: each side wanders a few
+    pixels across its box's edge band. What was left of its sides was read as 1s (or joined a 7)
+    beside the number; a digit touching the side keeps its ink."""
+    from digitpad.photo.symbols import remove_frames
+    mask = np.zeros((300, 600), bool)
+    yy, xx = np.mgrid[:300, :600]
+    tilt = np.tan(np.radians(1.5))
+    # the frame: 4 px lines around (100..500) x (80..220), sheared by the tilt
+    u, v = xx - (yy - 150) * tilt, yy + (xx - 300) * tilt
+    inside = (u >= 100) & (u < 500) & (v >= 80) & (v < 220)
+    mask |= inside & ~((u >= 104) & (u < 496) & (v >= 84) & (v < 216))
+    ring = np.hypot((yy - 150) / 40, (xx - 250) / 25)
+    mask |= (ring <= 1) & (ring >= 0.55)                  # a 0 inside, clear of the frame
+    mask[130:170, 470:497] = True                          # a bold stroke touching the right side
+    out = remove_frames(mask)
+    comp = label(out)
+    left = [tuple(int(v) for v in b) for b in comp.boxes if b[3] - b[1] >= 20 and 3 * (b[2] - b[0]) < b[3] - b[1]]
+    assert left == [], left                                # no piece of a side left standing
+    assert out[110:190, 225:276].sum() == mask[110:190, 225:276].sum()     # the 0 untouched
+    assert out[130:170, 470:490].all()                     # the stroke keeps its ink up to the side
+
+
+def test_a_1_between_squared_papers_rules_is_kept_and_a_box_side_is_not():
+    """What a rule or a box's edge leaves standing between two removed edges: a box's side meets
+    them at corners (they run on to one side only), a 1 on squared paper has them running on both
+    ways, or a grid's upright line running on above and below it."""
+    from digitpad.photo.symbols import remove_boxes
+    mask = np.zeros((300, 900), bool)
+    yy, xx = np.ogrid[:300, :900]
+    for x in (300, 600):                                   # two bold 0s, 80 px tall, 15 px pen
+        r = np.hypot((yy - 150) / 40, (xx - x) / 28)
+        mask |= (r <= 1) & (r >= 0.6)
+    rules = np.zeros_like(mask)
+    rules[108:110, :] = rules[191:193, :] = True           # squared paper's rules above and below ...
+    mask[111:190, 420:424] = True                          # ... and a thin 1 between them
+    rules[40:110, 700:704] = rules[191:260, 700:704] = True   # a grid's upright line ...
+    mask[111:190, 700:704] = True                          # ... and a 1 written on it
+    corners = np.zeros_like(mask)                          # a box's right side with its corners
+    corners[20:22, 700:860] = corners[278:280, 700:860] = True
+    mask[23:277, 858:861] = True
+    out = remove_boxes(mask, 80.0, rules | corners)
+    assert out[111:190, 420:424].all() and out[111:190, 700:704].all()
+    assert not out[23:277, 858:861].any()
+
+
+def test_a_lone_doubted_digit_on_its_own_line_is_judged_by_the_photos_writing():
+    """A 1 alone under a sum, doubted by the digit-or-not network: with no digits beside it, the
+    photo's other writing says how tall a digit is. A small printed mark alone stays out."""
+    from digitpad.photo.reader import Symbol, in_number
+    from digitpad.views import Thresholds
+    th = Thresholds()
+
+    def sym(height, p_digit, digit=1, p=0.99):
+        probs = np.full(10, (1 - p) / 9, np.float32)
+        probs[digit] = p
+        return Symbol(0, probs, p_digit, np.zeros((28, 28), np.float32), [0.0] * 8, height)
+    lone, label_ = sym(80, 0.3), sym(35, 0.3)
+    for s in (lone, label_):
+        in_number([s], th)                      # no writing known: nothing to judge by
+        assert s.rejected(th)
+        in_number([s], th, writing=82.0)
+    assert not lone.rejected(th) and label_.rejected(th)
+    unsure = sym(80, 0.3, p=0.7)                # read as one digit, but not surely
+    in_number([unsure], th, writing=82.0)
+    assert unsure.rejected(th)

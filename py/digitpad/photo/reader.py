@@ -149,7 +149,11 @@ def plan(photo: Photo, params: Params, th: Thresholds, crop=None):
                 photo.symbols.append(Symbol(li, probs[i], None if pd is None else float(pd[i]), images[key],
                                             _quad(box, ink.matrix, origin, full), float(box[3] - box[1])))
             photo.lines.append(line)
-            in_number([photo.symbols[i] for i in line], th)
+        # a line of doubted symbols only (a lone digit under a sum) has no digits beside it to be
+        # judged by: the photo's other writing stands in
+        writing = [s.height for s in photo.symbols if not s.rejected(th)]
+        for line in photo.lines:
+            in_number([photo.symbols[i] for i in line], th, median(writing) if writing else 0.0)
         # lines of rejected symbols only (a printed heading, a drawing) are not lines of numbers
         photo.lines = [ln for ln in photo.lines if any(not photo.symbols[i].rejected(th) for i in ln)]
         photo.selected = least_certain(photo, th)
@@ -159,15 +163,16 @@ def plan(photo: Photo, params: Params, th: Thresholds, crop=None):
     return batch, finish
 
 
-def in_number(line: list[Symbol], th: Thresholds) -> None:
+def in_number(line: list[Symbol], th: Thresholds, writing: float = 0.0) -> None:
     """A symbol the digit-or-not network doubts is still a digit when it is as tall as the digits
-    beside it and read as one digit with near certainty: the network judges each symbol alone,
-    a reader judges it in its number. A printed label is smaller than the handwriting beside it,
-    and a letter is seldom read as one digit that surely."""
+    beside it (or, with none beside it, as the photo's `writing`) and read as one digit with near
+    certainty: the network judges each symbol alone, a reader judges it in its number. A printed
+    label is smaller than the handwriting beside it, and a letter is seldom read as one digit
+    that surely."""
     digits = [s.height for s in line if not s.rejected(th)]
-    if not digits:
+    tall = median(digits) if digits else writing
+    if not tall:
         return
-    tall = median(digits)
     for s in line:
         if s.rejected(th) and s.height >= IN_LINE_HEIGHT * tall and float(s.probs.max()) >= IN_LINE_P:
             s.in_number = True

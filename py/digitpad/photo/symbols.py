@@ -204,7 +204,28 @@ def remove_frames(mask: np.ndarray) -> np.ndarray:
             out = mask.copy()
         edge = np.zeros_like(m)
         edge[:t], edge[-t:], edge[:, :t], edge[:, -t:] = True, True, True, True
+        for turn in range(4):                       # each side, turned to the left
+            edge |= np.rot90(_side(np.rot90(m, turn), k, t), -turn)
         out[y0:y1, x0:x1] &= ~(m & edge)
+    return out
+
+
+def _side(m: np.ndarray, k: int, t: int) -> np.ndarray:
+    """The frame's left side where it runs a little off its box's edge (a box a degree or two
+    off upright after the turn is taken out): in each row, the first run of ink within k of the
+    left edge when it is no wider than the frame's line. A digit touching the side makes that
+    row's run wider, so the digit keeps its ink there."""
+    w = m.shape[1]
+    band = m[:, :k]
+    has = band.any(1)
+    start = band.argmax(1)
+    cols = np.arange(w)[None, :]
+    after = cols >= start[:, None]
+    gap = ~m & after                                 # the first paper after that run
+    end = np.where(gap.any(1), gap.argmax(1), w)
+    side = has & (end - start <= 2 * t)
+    out = np.zeros_like(m)
+    out[side] = after[side] & (cols < end[side, None])
     return out
 
 
@@ -228,12 +249,20 @@ def remove_boxes(mask: np.ndarray, usual: float, rules_before: np.ndarray | None
     thick = _thickness(comp)
     big = h >= 0.5 * usual
     pen = _weighted_median(thick[big], comp.area[big].astype(float)) if big.any() else 0.0
+    reach = max(pad, int(0.5 * usual))
     for i in np.flatnonzero((w * 4 <= h) & (h >= 0.8 * usual) & (thick < SIDE_PEN * pen)):
         x0, y0, x1, y1 = b[i]
-        above = rules[max(0, y0 - pad):y0 + 1, max(0, x0 - pad):x1 + pad].any()
-        below = rules[max(0, y1 - 1):y1 + pad, max(0, x0 - pad):x1 + pad].any()
-        if above and below:
-            clean[y0:y1, x0:x1] &= ~paint(comp, [i], (x0, y0, x1, y1))
+        above, below = rules[max(0, y0 - pad):y0 + 1], rules[max(0, y1 - 1):y1 + pad]
+        if not (above[:, max(0, x0 - pad):x1 + pad].any() and below[:, max(0, x0 - pad):x1 + pad].any()):
+            continue
+        # ... a box's side meets its edges at corners: they run on to one side, above and below.
+        # A 1 between two rules of squared paper has them running on both ways, and a 1 on a
+        # grid's upright line has that line above and below it, running neither way (a bold
+        # digit beside it can make the writing's pen look far thicker than the 1's)
+        ways = [(r[:, max(0, x0 - reach):x0].any(), r[:, x1:x1 + reach].any()) for r in (above, below)]
+        if not all(left or right for left, right in ways) or all(left and right for left, right in ways):
+            continue
+        clean[y0:y1, x0:x1] &= ~paint(comp, [i], (x0, y0, x1, y1))
     return clean
 
 
