@@ -254,7 +254,7 @@ def test_a_1_between_squared_papers_rules_is_kept_and_a_box_side_is_not():
 def test_a_lone_doubted_digit_on_its_own_line_is_judged_by_the_photos_writing():
     """A 1 alone under a sum, doubted by the digit-or-not network: with no digits beside it, the
     photo's other writing says how tall a digit is. A small printed mark alone stays out."""
-    from digitpad.photo.reader import Symbol, in_number
+    from digitpad.photo.reader import Symbol, judge
     from digitpad.views import Thresholds
     th = Thresholds()
 
@@ -262,12 +262,28 @@ def test_a_lone_doubted_digit_on_its_own_line_is_judged_by_the_photos_writing():
         probs = np.full(10, (1 - p) / 9, np.float32)
         probs[digit] = p
         return Symbol(0, probs, p_digit, np.zeros((28, 28), np.float32), [0.0] * 8, height)
-    lone, label_ = sym(80, 0.3), sym(35, 0.3)
+    lone, label_ = sym(80, 0.3), sym(30, 0.3)
     for s in (lone, label_):
-        in_number([s], th)                      # no writing known: nothing to judge by
+        judge([s], th)                      # no writing known: nothing to judge by
         assert s.rejected(th)
-        in_number([s], th, writing=82.0)
+        judge([s], th, writing=82.0)
     assert not lone.rejected(th) and label_.rejected(th)
     unsure = sym(80, 0.3, p=0.7)                # read as one digit, but not surely
-    in_number([unsure], th, writing=82.0)
+    judge([unsure], th, writing=82.0)
     assert unsure.rejected(th)
+
+
+def test_a_mark_far_smaller_than_its_lines_digits_is_no_digit_of_it():
+    """The "o" of a printed "No." before a box was read as a 0 (p 0.97, taken for a digit) and put
+    in front of the number: under half as tall as the line's digits, it is left out of it."""
+    from digitpad.photo.reader import Symbol, judge
+    from digitpad.views import Thresholds
+    th = Thresholds()
+
+    def sym(height):
+        probs = np.full(10, 0.01, np.float32)
+        probs[0] = 0.91
+        return Symbol(0, probs, 0.97, np.zeros((28, 28), np.float32), [0.0] * 8, height)
+    line = [sym(28)] + [sym(h) for h in (75, 65, 70, 66)] + [sym(40)]
+    judge(line, th)
+    assert [s.rejected(th) for s in line] == [True, False, False, False, False, False]

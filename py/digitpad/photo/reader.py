@@ -22,8 +22,9 @@ from .symbols import find_symbols, frame, group_lines, paint
 
 MAX_CANDIDATES = 800      # images in one photo's batch; past it the photo is mostly not numbers
 MAX_LINES = 40
-IN_LINE_HEIGHT = 0.8     # a doubted symbol this share as tall as its line's digits ...
+IN_LINE_HEIGHT = 0.6     # a doubted symbol this share as tall as its line's digits (MNIST's flat 2s are 0.6) ...
 IN_LINE_P = 0.9           # ... and read as one digit this surely is one of them
+SMALL = 0.5               # a mark under this share of its line's digits' height is no digit of the number
 NOT_A_DIGIT = 0.5         # how readily a mark the digit-or-not network rejects stands as a symbol alone
 
 
@@ -36,9 +37,11 @@ class Symbol:
     quad: list[float]            # the box's corners on the upright photo, 0-1, clockwise from top left
     height: float = 0.0          # px, on the upright photo
     in_number: bool = False      # doubted by the digit-or-not network, but a digit of its line
+    small: bool = False          # taken for a digit, but far smaller than its line's digits
 
     def rejected(self, th: Thresholds) -> bool:
-        return self.p_digit is not None and self.p_digit < th.digit_or_not and not self.in_number
+        doubted = self.p_digit is not None and self.p_digit < th.digit_or_not and not self.in_number
+        return doubted or self.small
 
     def view(self, th: Thresholds) -> dict:
         d = int(np.argmax(self.probs))
@@ -153,7 +156,7 @@ def plan(photo: Photo, params: Params, th: Thresholds, crop=None):
         # judged by: the photo's other writing stands in
         writing = [s.height for s in photo.symbols if not s.rejected(th)]
         for line in photo.lines:
-            in_number([photo.symbols[i] for i in line], th, median(writing) if writing else 0.0)
+            judge([photo.symbols[i] for i in line], th, median(writing) if writing else 0.0)
         # lines of rejected symbols only (a printed heading, a drawing) are not lines of numbers
         photo.lines = [ln for ln in photo.lines if any(not photo.symbols[i].rejected(th) for i in ln)]
         photo.selected = least_certain(photo, th)
@@ -163,19 +166,22 @@ def plan(photo: Photo, params: Params, th: Thresholds, crop=None):
     return batch, finish
 
 
-def in_number(line: list[Symbol], th: Thresholds, writing: float = 0.0) -> None:
-    """A symbol the digit-or-not network doubts is still a digit when it is as tall as the digits
-    beside it (or, with none beside it, as the photo's `writing`) and read as one digit with near
-    certainty: the network judges each symbol alone, a reader judges it in its number. A printed
-    label is smaller than the handwriting beside it, and a letter is seldom read as one digit
-    that surely."""
+def judge(line: list[Symbol], th: Thresholds, writing: float = 0.0) -> None:
+    """The networks judge each symbol alone; a reader judges it in its line. A symbol the
+    digit-or-not network doubts is still a digit when it is about as tall as the digits beside it
+    (or, with none beside it, as the photo's `writing`) and read as one digit with near
+    certainty: a printed label is smaller than the handwriting beside it, and a letter is seldom
+    read as one digit that surely. And a mark under half as tall as the digits of its line is no
+    digit of the number however sure the networks are (the "o" of a printed "No." before a box)."""
     digits = [s.height for s in line if not s.rejected(th)]
     tall = median(digits) if digits else writing
     if not tall:
         return
     for s in line:
-        if s.rejected(th) and s.height >= IN_LINE_HEIGHT * tall and float(s.probs.max()) >= IN_LINE_P:
-            s.in_number = True
+        if s.rejected(th):
+            s.in_number = s.height >= IN_LINE_HEIGHT * tall and float(s.probs.max()) >= IN_LINE_P
+        elif digits and s.height < SMALL * tall:
+            s.small = True
 
 
 def least_certain(photo: Photo, th: Thresholds) -> int | None:
