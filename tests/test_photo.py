@@ -10,7 +10,8 @@ from PIL import Image
 from digitpad.photo import decode as dec
 from digitpad.photo.ink import find_ink, long_runs, remove_rules
 from digitpad.photo.reader import open_photo, plan
-from digitpad.photo.symbols import frame, group_lines, label, paint
+from digitpad.photo.framing import frame
+from digitpad.photo.symbols import group_lines, label, paint
 from photos import bad_files, big_jpeg, encode, photo, turned_with_exif
 
 

@@ -6,6 +6,7 @@ opens a photo (buildtools/pyodide_site.py, PHOTO), so that a first visit does no
 
     decode.py    bytes -> a grey image no larger than the pipeline needs (shrunk while decoded)
     ink.py       grey -> ink mask: paper light flattened, thresholded, polarity, deskew, rules
-    symbols.py   ink mask -> connected symbols, grouped into lines, framed as MNIST
+    symbols.py   ink mask -> connected symbols, printed boxes taken out, grouped into lines
+    framing.py   a symbol's ink -> the 28x28 image the networks read, framed as MNIST
     reader.py    the batch for the networks, and the view of every line read
 """

@@ -18,7 +18,8 @@ from ..segment import MAX_ATOMS, Params, best_reading, layout_boxes
 from ..views import Thresholds, UNCERTAIN, check_probabilities, image_bytes, prediction_view, verdict
 from .decode import PhotoError, decode
 from .ink import find_ink, median
-from .symbols import find_symbols, frame, group_lines, paint
+from .framing import frame
+from .symbols import find_symbols, group_lines, paint
 
 MAX_CANDIDATES = 800      # images in one photo's batch; past it the photo is mostly not numbers
 MAX_LINES = 40
