@@ -108,7 +108,8 @@ class PersonalConfig:
 
 @dataclass(frozen=True)
 class PhotosConfig:
-    """`python -m train photos`: photos of numbers made from MNIST training digits, read by the page's code."""
+    """`python -m train photos`: photos of numbers made from MNIST training digits (the digit network's
+    validation images), read by the page's code."""
     data_dir: str = ""
     models_dir: str = "models"
     reports_dir: str = "reports"

@@ -1,7 +1,8 @@
 """`python -m train photos`: how well the page reads photos of handwritten numbers.
 
-Photos are made by train/photo_make.py from MNIST **training** digits (the test set is the
-networks' own report) and read by the page's own code (digitpad.photo), with the shipped
+Photos are made by train/photo_make.py from MNIST **training** digits that no network was trained
+on, the digit network's validation images (the test set is the networks' own report), and read
+by the page's own code (digitpad.photo), with the shipped
 combined network run by onnxruntime, as the page runs it. A line is read exactly when its number
 is the written one, digit for digit; a photo of several lines when every line is.
 """
@@ -65,8 +66,8 @@ def draw_boxes(data: bytes, view: dict, width: int = 480) -> Image.Image:
 def run_photos(cfg: PhotosConfig, log=print) -> dict:
     t0 = time.perf_counter()
     images, labels = load_split(mnist_dir(cfg.data_dir), "train")
-    # the digit network's 5,000 validation images: training digits no network was trained on,
-    # so that training on photo-framed digits (photo_digits.py) cannot flatter this figure
+    # the digit network's 5,000 validation images: of all 60,000, 55,000 trained it (it reads
+    # them clean at 99.77%, its validation images at 99.64%), and training on photos would widen that
     _, va = digit_split(resolve(cfg.models_dir), len(images))
     images, labels = images[va], labels[va]
     reader = PhotoReader(resolve(cfg.models_dir))
