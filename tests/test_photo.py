@@ -288,3 +288,62 @@ def test_a_mark_far_smaller_than_its_lines_digits_is_no_digit_of_it():
     line = [sym(28)] + [sym(h) for h in (75, 65, 70, 66)] + [sym(40)]
     judge(line, th)
     assert [s.rejected(th) for s in line] == [True, False, False, False, False, False]
+
+
+def test_a_5s_floating_bar_is_kept_and_an_underline_is_not():
+    """MNIST's 5s often float their bar to the right of the body, a flat piece as wide again. It
+    was dropped as "too flat to be a symbol", and the bare body joined the digit before it. A
+    line under the number is still no symbol."""
+    from digitpad.photo.symbols import symbol_ids
+    mask = np.zeros((300, 700), bool)
+    yy, xx = np.ogrid[:300, :700]
+    for x in (150, 260):                           # two bold 0s, 80 px tall
+        r = np.hypot((yy - 150) / 40, (xx - x) / 25)
+        mask |= (r <= 1) & (r >= 0.55)
+    mask[150:190, 330:338] = mask[182:190, 330:370] = mask[150:190, 362:370] = True   # a small 5's body
+    mask[140:147, 345:410] = True                  # ... its bar, 65 x 7, over it and on to the right
+    mask[215:222, 120:300] = True                  # an underline under the 0s
+    comp = label(mask)
+    kept = {tuple(int(v) for v in comp.boxes[i]) for i in symbol_ids(comp, mask.shape)}
+    assert (345, 140, 410, 147) in kept
+    assert not any(b[1] >= 200 for b in kept)
+
+
+def test_a_wide_flat_digit_is_a_line_and_a_digit_of_its_number():
+    """MNIST fits a wide 5 in its box by its width, so it is shorter than the digits beside it:
+    alone on its line it was no line of writing, beside taller digits a "small mark"."""
+    from digitpad.photo.reader import Symbol, judge
+    from digitpad.views import Thresholds
+    mask = np.zeros((300, 300), bool)
+    mask[20:80, 20:60] = mask[20:80, 100:140] = True     # a line of digits 60 px tall
+    mask[150:182, 40:100] = True                           # a 5 alone under it, 32 tall, 60 wide
+    mask[250:262, 40:52] = True                            # a speck
+    comp = label(mask)
+    lines = group_lines(comp, list(range(len(comp.area))), 60.0)
+    assert [len(ln) for ln in lines] == [2, 1] and comp.boxes[lines[1][0]][1] == 150
+    th = Thresholds()
+    probs = np.full(10, 0.01, np.float32)
+    probs[5] = 0.91
+
+    def sym(height, width):
+        return Symbol(0, probs, 0.99, np.zeros((28, 28), np.float32), [0.0] * 8, height, width)
+    line = [sym(60, 40), sym(28, 60), sym(62, 40), sym(25, 20)]
+    judge(line, th)
+    assert [s.rejected(th) for s in line] == [False, False, False, True]
+
+
+def test_a_doubted_mark_between_digits_is_one_of_them_when_read_fairly_surely():
+    """An open 4 like a "u", doubted by the digit-or-not network (0.01) and read as a 4 at 0.81,
+    between digits of a number: a label stands before a number, not inside it, so it is kept.
+    At the end of the number it needs the usual p >= 0.9; a rule's remnant read at 0.53 stays out."""
+    from digitpad.photo.reader import Symbol, judge
+    from digitpad.views import Thresholds
+    th = Thresholds()
+
+    def sym(p_digit, p, digit=4):
+        probs = np.full(10, (1 - p) / 9, np.float32)
+        probs[digit] = p
+        return Symbol(0, probs, p_digit, np.zeros((28, 28), np.float32), [0.0] * 8, 70.0, 45.0)
+    line = [sym(1.0, 0.99, 5), sym(0.01, 0.81), sym(1.0, 0.99, 8), sym(0.0, 0.53, 2), sym(1.0, 0.99, 1), sym(0.01, 0.81)]
+    judge(line, th)
+    assert [s.rejected(th) for s in line] == [False, False, False, True, False, True]

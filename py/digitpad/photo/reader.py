@@ -25,7 +25,8 @@ MAX_CANDIDATES = 800      # images in one photo's batch; past it the photo is mo
 MAX_LINES = 40
 IN_LINE_HEIGHT = 0.6     # a doubted symbol this share as tall as its line's digits (MNIST's flat 2s are 0.6) ...
 IN_LINE_P = 0.9           # ... and read as one digit this surely is one of them
-SMALL = 0.5               # a mark under this share of its line's digits' height is no digit of the number
+INSIDE_P = 0.7            # ... or this surely, between two digits of its number
+SMALL = 0.5               # a mark under this share of its line's digits' height, its longer side too, is no digit of the number
 NOT_A_DIGIT = 0.5         # how readily a mark the digit-or-not network rejects stands as a symbol alone
 
 
@@ -37,6 +38,7 @@ class Symbol:
     image: np.ndarray
     quad: list[float]            # the box's corners on the upright photo, 0-1, clockwise from top left
     height: float = 0.0          # px, on the upright photo
+    width: float = 0.0           # px: MNIST fits a wide digit by its width, so it is shorter
     in_number: bool = False      # doubted by the digit-or-not network, but a digit of its line
     small: bool = False          # taken for a digit, but far smaller than its line's digits
 
@@ -151,7 +153,8 @@ def plan(photo: Photo, params: Params, th: Thresholds, crop=None):
                 box = (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
                 line.append(len(photo.symbols))
                 photo.symbols.append(Symbol(li, probs[i], None if pd is None else float(pd[i]), images[key],
-                                            _quad(box, ink.matrix, origin, full), float(box[3] - box[1])))
+                                            _quad(box, ink.matrix, origin, full), float(box[3] - box[1]),
+                                            float(box[2] - box[0])))
             photo.lines.append(line)
         # a line of doubted symbols only (a lone digit under a sum) has no digits beside it to be
         # judged by: the photo's other writing stands in
@@ -172,16 +175,22 @@ def judge(line: list[Symbol], th: Thresholds, writing: float = 0.0) -> None:
     digit-or-not network doubts is still a digit when it is about as tall as the digits beside it
     (or, with none beside it, as the photo's `writing`) and read as one digit with near
     certainty: a printed label is smaller than the handwriting beside it, and a letter is seldom
-    read as one digit that surely. And a mark under half as tall as the digits of its line is no
-    digit of the number however sure the networks are (the "o" of a printed "No." before a box)."""
+    read as one digit that surely. And a mark under half as tall (and as wide) as the digits of its
+    line is no digit of the number however sure the networks are (the "o" of a printed "No.")."""
     digits = [s.height for s in line if not s.rejected(th)]
     tall = median(digits) if digits else writing
     if not tall:
         return
-    for s in line:
+    kept = [k for k, s in enumerate(line) if not s.rejected(th)]
+    for k, s in enumerate(line):
         if s.rejected(th):
-            s.in_number = s.height >= IN_LINE_HEIGHT * tall and float(s.probs.max()) >= IN_LINE_P
-        elif digits and s.height < SMALL * tall:
+            # between two digits of the number, a mark as tall as they are is more likely one of
+            # them, however badly written (MNIST's blots and open 4s): a label stands before a
+            # number, not inside it
+            inside = bool(kept) and kept[0] < k < kept[-1]
+            sure = INSIDE_P if inside else IN_LINE_P
+            s.in_number = s.height >= IN_LINE_HEIGHT * tall and float(s.probs.max()) >= sure
+        elif digits and max(s.height, s.width) < SMALL * tall:     # MNIST fits a wide 5 by its width
             s.small = True
 
 

@@ -15,10 +15,12 @@ from .ink import median, remove_rules
 
 MIN_HEIGHT = 6          # px: a symbol smaller than this both ways is a speck
 SPECK = 0.2             # ... and so is one smaller than this share of the line's usual height
-SHORT = 0.7             # a line of writing is at least this share of the writing's height tall
+SHORT = 0.7             # a line of writing is at least this share of the writing's height tall ...
+FLAT_LINE = 0.5         # ... or this tall, with a symbol this wide (MNIST fits a wide 5 by its width)
 JOIN = 0.3              # pieces stacked closer than this share of the writing's height are one symbol's
 SLIVER = 25.0           # a piece longer than this many times its pen is a line (the paper's edge), not a stroke
-FLAT = 6.0              # a piece wider than this many times its height is not a symbol
+FLAT = 6.0              # a piece wider than this many times its height is not a symbol ...
+BAR = 1.2               # ... unless it is a 5's bar: no wider than this share of the writing's height
 EDGE = 0.06             # components this close to the picture's edge (share of its side) are not writing
 THIN = 0.3              # a piece thinner than this share of the writing's pen is a line's, not a stroke's
 THIN_DIGIT = 0.2        # ... unless it is as tall as a digit and not upright and straight: MNIST's 1s
@@ -156,7 +158,23 @@ def symbol_ids(comp: Components, shape: tuple[int, int], cropped: bool = False) 
             # taller than the writing and thinner than its pen: a box's side, a margin's rule
             keep &= ~((h > 1.5 * usual) & (thick < 0.5 * pen))
         keep[_dashes(b, np.flatnonzero(keep), usual)] = False
+        keep[_bars(b, keep, (w > FLAT * h) & ~border & (w <= BAR * usual) & (h < usual), usual)] = True
     return [int(i) for i in np.flatnonzero(keep)]
+
+
+def _bars(b: np.ndarray, keep: np.ndarray, flat: np.ndarray, usual: float) -> list[int]:
+    """Flat pieces that are a 5's bar, not an underline: no longer than a digit is tall, and
+    level with the top of a symbol they start within reach of (MNIST's 5s often float their bar
+    far to the right of the body, as wide as it again)."""
+    out = []
+    ids = np.flatnonzero(keep)
+    for i in np.flatnonzero(flat):
+        cy = (b[i, 1] + b[i, 3]) / 2
+        near = (b[i, 0] - b[ids, 2] <= JOIN * usual) & (b[ids, 0] <= b[i, 0] + JOIN * usual)
+        level = (cy >= b[ids, 1] - JOIN * usual) & (cy <= b[ids, 1] + 0.4 * (b[ids, 3] - b[ids, 1]))
+        if (near & level).any():
+            out.append(int(i))
+    return out
 
 
 def _dashes(b: np.ndarray, ids: np.ndarray, usual: float) -> list[int]:
@@ -322,5 +340,9 @@ def group_lines(comp: Components, ids: list[int], usual: float = 0.0) -> list[li
             bands.append([top, bottom, list(g)])
     bands.sort(key=lambda band: (band[0] + band[1]) / 2)
     # a band of small pieces only (a speck, a dash) is not a line of writing
-    bands = [band for band in bands if band[1] - band[0] >= SHORT * usual]
+    def tall(band) -> bool:
+        height = band[1] - band[0]
+        widest = max(b[i, 2] - b[i, 0] for i in band[2])
+        return height >= SHORT * usual or (height >= FLAT_LINE * usual and widest >= SHORT * usual)
+    bands = [band for band in bands if tall(band)]
     return [sorted(members, key=lambda i: (b[i, 0] + b[i, 2]) / 2) for _, _, members in bands]
