@@ -10,7 +10,6 @@ from PIL import Image
 from digitpad.photo import decode as dec
 from digitpad.photo.ink import find_ink, long_runs, remove_rules
 from digitpad.photo.reader import open_photo, plan
-from digitpad.photo.framing import frame
 from digitpad.photo.symbols import group_lines, label, paint
 from photos import bad_files, big_jpeg, encode, photo, turned_with_exif
 
@@ -62,16 +61,6 @@ def test_rules_are_taken_out_and_strokes_across_them_kept():
     assert long_runs(mask, 200)[51].all() and not long_runs(mask, 200)[30].any()
     clean, rules = remove_rules(mask, 200, 200)
     assert not clean[51, :90].any() and clean[45:58, 100:106].all()
-
-
-def test_a_digit_is_framed_as_mnist():
-    mask = np.zeros((90, 40), bool)
-    mask[:, 18:22] = True                     # a thin 1, 90 px tall
-    img = frame(mask)
-    ys, xs = np.nonzero(img > 0.3)
-    assert img.shape == (28, 28) and 18 <= ys.max() - ys.min() + 1 <= 21     # fitted in 20 px
-    assert 1.5 <= (img > 0.3).sum(1)[ys.min() + 5] <= 4                      # MNIST's pen width
-    assert abs(np.average(np.arange(28), weights=img.sum(0)) - 13.5) < 1      # centred by mass
 
 
 def test_lines_come_in_reading_order():

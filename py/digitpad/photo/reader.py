@@ -124,7 +124,7 @@ def plan(photo: Photo, params: Params, th: Thresholds, crop=None):
     for key in keys:
         b = comp.boxes[list(key)]
         box = (int(b[:, 0].min()), int(b[:, 1].min()), int(b[:, 2].max()), int(b[:, 3].max()))
-        images[key] = frame(paint(comp, key, box))
+        images[key] = frame(paint(comp, key, box), ink.darkness[box[1]:box[3], box[0]:box[2]])
     photo.crop = None if crop is None else [float(v) for v in crop]
     photo.phases = {"decode": photo.phases.get("decode", 0.0), "clean": _ms(t0) - _ms(t1), "segment": _ms(t1),
                     "angle": round(float(np.degrees(np.arctan2(ink.matrix[1, 0], ink.matrix[0, 0]))), 2), "inverted": ink.inverted, "symbols": len(ids), "images": len(keys)}
