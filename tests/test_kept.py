@@ -86,11 +86,14 @@ def test_anything_changed_means_a_refit(nets):
     damaged = {**heads, "blob": heads["blob"][:-8]}
     other_nets = page()
     other_nets.personal.nets = "another build's networks"
-    for who, labelled, kept in ((page(), one_more, heads), (page(), relabelled, heads), (page(), records, damaged),
-                                (page(), records, {"signature": heads["signature"], "blob": "not base64!"}),
-                                (other_nets, records, heads), (page(), records, None)):
+    # each says why, so the page can say it is fitting again (a half-written or missing record included)
+    for who, labelled, kept, why in ((page(), one_more, heads, "changed"), (page(), relabelled, heads, "changed"),
+                                     (page(), records, damaged, "damaged"),
+                                     (page(), records, {"signature": heads["signature"], "blob": "not base64!"}, "damaged"),
+                                     (other_nets, records, heads, "changed"), (page(), records, None, "nothing"),
+                                     (page(), records, {"nets": "a record with no heads in it"}, "damaged")):
         r = handle(who, "personal_restore", {"labelled": pairs(labelled), "heads": kept}).reply
-        assert r == {"restored": False} and who.personal.heads is None and not who.personal.on
+        assert r == {"restored": False, "why": why} and who.personal.heads is None and not who.personal.on
 
 
 def test_kept_features_spare_the_networks_and_give_the_same_heads(nets):

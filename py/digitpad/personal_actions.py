@@ -76,8 +76,9 @@ def restore(c: Controller, p: dict) -> Step:
     """Kept heads in force at once when they were fitted on exactly the stored samples."""
     _spaces(c)
     labelled = _labelled(p) or []
-    if not c.personal.restore(labelled, p.get("heads")):
-        return Step({"restored": False})
+    why = c.personal.restore(labelled, p.get("heads"))
+    if why != "restored":
+        return Step({"restored": False, "why": why})   # the page refits, and says why
     c.reader.forget()
     return Step(_state(c, restored=True))
 

@@ -214,18 +214,24 @@ class Personal:
     def features_of(self, keys: list[str]) -> list[dict]:
         return [{"key": k, "blob": kept.features_bytes(*self.cache[k])} for k in keys if k in self.cache]
 
-    def restore(self, labelled: list[tuple[str, str]], record) -> bool:
+    def restore(self, labelled: list[tuple[str, str]], record) -> str:
         """Put heads kept from an earlier visit in force, if they were fitted on exactly these samples
-        by these networks; else False (and nothing changes)."""
+        by these networks. Returns "restored", or why not (and nothing changes): "nothing" kept (never
+        written, storage cleared, or a visit that ended before the write), "changed" (other samples,
+        labels or networks), or "damaged" (the right signature, but bytes that are not whole heads)."""
         chosen = _recent(labelled)
-        if not chosen or not isinstance(record, dict) or record.get("signature") != self.signature(chosen):
-            return False
+        if not chosen or not isinstance(record, dict):
+            return "nothing"
+        if not isinstance(record.get("signature"), str) or "blob" not in record:
+            return "damaged"
+        if record["signature"] != self.signature(chosen):
+            return "changed"
         heads = kept.heads_from(record.get("blob"), {h: self.spaces[h].basis.shape[1] for h in HEADS})
         if heads is None:
-            return False
+            return "damaged"
         self.heads, self.chosen, self.labelled, self.on = heads, chosen, labelled, True
         self.stats = {"samples": len(labelled), "used": len(chosen), "restored": True}
-        return True
+        return "restored"
 
     def kept_heads(self) -> dict | None:
         """The fitted heads as the page keeps them, with their signature."""
