@@ -248,7 +248,7 @@ function onPythonMessage(ev) {
   else if (m.type === "fatal") fatal(m.message, m.phase);
   else if (m.type === "dead") dead(m.message);
   else if (m.type === "import-progress") collect.progress(m.done, m.total);
-  else if (m.type === "kept") root.dataset.kept = String(Number(root.dataset.kept || 0) + 1);   // teaching kept for the next visit
+  else if (m.type === "kept") teach.kept();   // teaching kept for the next visit
   else if (m.type === "result" && waiting.has(m.id)) {
     if (m.result && m.result.timing) m.result.timing.page_in = performance.timeOrigin + performance.now();
     waiting.get(m.id)(m.result);

@@ -7,6 +7,10 @@ import { done, request } from "./store.js";
 import { offline, sha256 } from "./python-files.js";
 
 const CHUNK = 64;     // unseen samples read by the networks per message: strokes are answered between
+// The longest a fit's answer, or the teaching work after it, waits for the fit's write. The write
+// takes milliseconds; this bounds only a storage held by something else (another tab's open
+// transaction): the answer then comes without "kept", and a reload before the write refits.
+const HOLD_MS = 1500;
 
 // What a reload keeps of teaching (digitpad.kept): each sample's features and the fitted heads,
 // under the networks' identity. A database of its own, so the samples' one never needs an upgrade
@@ -31,20 +35,31 @@ async function openKept() {
     async putFeatures(nets, items) {
       const tx = db.transaction("features", "readwrite"), store = tx.objectStore("features");
       for (const f of items) store.put({ id: `${nets}/${f.key}`, key: f.key, blob: f.blob });
-      await done(tx);
+      await commit(tx);
     },
     async heads(nets) { return (await request(db.transaction("heads").objectStore("heads").get(nets))) || null; },
     async putHeads(nets, heads) {            // and forget what older networks left
       const tx = db.transaction(["heads", "features"], "readwrite");
       tx.objectStore("heads").put({ nets, signature: heads.signature, blob: heads.blob });
       for (const range of others(nets)) { tx.objectStore("heads").delete(range); tx.objectStore("features").delete(range); }
-      await done(tx);
+      await commit(tx);
     },
   };
 }
 
+// Commit at once: left to itself, a transaction ends only once this worker has had a turn to see
+// its requests succeed, and a long Python call (a fit's slice, the held-out fits) holds that back.
+function commit(tx) {
+  const finished = done(tx);
+  if (typeof tx.commit === "function") tx.commit();
+  return finished;
+}
+
+const settle = (p, ms) => Promise.race([p, new Promise((ok) => setTimeout(ok, ms))]);
+
 export function setupPersonal({ python, post, modelsJson, url, samples }) {
   let loaded = null, nets = null, kept = null;
+  let writing = Promise.resolve();     // the writes, one after another in the order of the fits' replies
 
   // personal.bin (150 KB) is fetched the first time, checked against models.json, handed to Python
   function load() {
@@ -89,18 +104,26 @@ export function setupPersonal({ python, post, modelsJson, url, samples }) {
     return { planned: true, records: r.need.length ? await s.records(r.need.slice(0, CHUNK)) : [] };
   }
 
-  // A fit's reply carries what to keep for the next visit; the page needs none of it.
+  // A fit's reply carries what to keep for the next visit; the page needs none of it. Each chunk's
+  // features are written as they come (in the order they came); the last reply's heads after them.
+  // Returns the write, done (or failed) once the storage has it: "kept" is posted then.
   function keep(reply) {
     const { heads, features } = reply;
     delete reply.heads; delete reply.features; delete reply.nets;
-    if (!heads && !(features && features.length)) return;
-    keptStore().then(async (cache) => {
+    if (!heads && !(features && features.length)) return writing;
+    writing = writing.then(async () => {
+      const cache = await keptStore();
       if (!cache) return;
       if (heads) await cache.putHeads(nets, heads);   // first, and small: a reload right after still finds them
       if (features && features.length) await cache.putFeatures(nets, features);
       if (heads) post({ type: "kept" });
     }).catch(() => {});            // not kept: the next visit refits, as it always could
+    return writing;
   }
 
-  return { payload, keep };
+  // Teaching's next work (a fit's next chunk, the held-out fits, switching, forgetting) starts once
+  // the writes are done: none is ever left behind seconds of Python. Bounded by HOLD_MS.
+  const written = () => settle(writing, HOLD_MS);
+
+  return { payload, keep, written };
 }

@@ -205,6 +205,7 @@ async function act(msg, next) {
       return;
     }
   }
+  if (TEACHING.has(msg.action) && personalReady) await personalReady.written();   // after the last fit's write
   if (msg.action === "personal_fit" || msg.action === "personal_restore") {
     try { msg.payload = { ...msg.payload, ...(await (await personal()).payload(msg.action)) }; } catch (e) {
       post({ type: "result", id: msg.id, result: { error: String(e.message || e), timing } });
@@ -240,7 +241,14 @@ async function act(msg, next) {
   } });
   timing.python_out = now();
   reply.timing = timing;
-  if (msg.action === "personal_fit" && personalReady) personalReady.keep(reply);   // loaded: its payload came first
+  if (msg.action === "personal_fit" && personalReady) {     // loaded: its payload came first
+    personalReady.keep(reply);     // its answer ("on") comes once its heads are kept: a reload then finds them
+    if (!reply.more && !reply.error) {
+      const t = now();
+      await personalReady.written();
+      reply.kept_wait_ms = now() - t;          // what the answer waited for its write (build.py bench)
+    }
+  }
   const bitmap = shown && (await shown);
   if (bitmap) reply.bitmap = bitmap;
   post({ type: "result", id: msg.id, result: reply }, bitmap ? [bitmap] : []);
@@ -279,7 +287,9 @@ function samples() {
 }
 
 // Teaching's storage (personal.bin, the kept heads and features, the samples a fit needs), loaded
-// the first time it is needed: a first visit does without it.
+// the first time it is needed: a first visit does without it. Its actions wait for storage (reads,
+// and the last fit's write) outside Python's turn, so strokes are answered meanwhile.
+const TEACHING = new Set(["personal_fit", "personal_restore", "personal_set"]);
 let personalSide = null, personalReady = null;
 function personal() {
   personalSide ||= import("./personal-worker.js").then((m) => (personalReady = m.setupPersonal({
@@ -321,7 +331,7 @@ async function pump() {
         post({ type: "result", id: msg.id, result: { skipped: true } });   // newer work first: it will ask again
       }
       else if (!app) post({ type: "result", id: msg.id, result: { error: "Still loading." } });
-      else if (msg.action === "personal_fit" || msg.action === "personal_restore") act(msg, null);   // its storage reads hold no stroke back
+      else if (TEACHING.has(msg.action)) act(msg, null);   // its waits for storage hold no stroke back
       else await (msg.type === "act" ? act(msg, queue[0]) : collect(msg));
     }
   }

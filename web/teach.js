@@ -6,11 +6,22 @@ const $ = (id) => document.getElementById(id);
 const root = document.documentElement;
 const SETTING = "digitpad.personal";
 
+// Why a start fits the heads again instead of putting the kept ones in force (digitpad.teach.restore)
+const REFIT = {
+  nothing: "nothing was kept from the last visit",
+  changed: "the samples or the page's networks changed since they were kept",
+  damaged: "what was kept was damaged",
+};
+
 export function setupTeach({ call, store, apply, isReady, isEmpty, note }) {
   let loading = false;
+  let kept = false;              // the heads in force are in storage for the next visit
+  let refit = null;              // why this start fitted again, said until the next teach
+  let shown = null;
   const remember = (on) => { try { localStorage.setItem(SETTING, on ? "on" : "off"); } catch { /* storage off */ } };
 
   function show(p) {
+    shown = p;
     $("personal").checked = !!p.on;
     root.dataset.personal = p.on ? "on" : "off";
     root.dataset.personalSamples = String(p.samples || 0);
@@ -18,14 +29,19 @@ export function setupTeach({ call, store, apply, isReady, isEmpty, note }) {
     const held = [read(p.digits, "digits"), read(p.digit_or_not, "digit or not")].filter(Boolean).join("; ");
     $("personal-stats").textContent = !p.samples ? "Nothing taught yet." : `Learned from ${p.samples} samples` +
       (p.used < p.samples ? ` (${p.used} of them: at most 200 per label)` : "") +
-      (held ? `. Read right by heads fitted without each: ${held}.` : p.digits ? ". Teach one more to see how well it reads them held out." : ".");
+      (held ? `. Read right by heads fitted without each: ${held}.` : p.digits ? ". Teach one more to see how well it reads them held out." : ".") +
+      (p.samples && refit ? ` Fitted again at this visit: ${refit}.` : "") +
+      (p.samples && p.on && kept ? " Kept for your next visit." : "");
     if (p.fit_ms !== undefined) root.dataset.fitMs = String(p.fit_ms);
   }
 
-  async function learn() {
+  async function learn(why = null) {
     let r;
+    kept = false;                // these heads are kept once the worker says so ("kept", before the answer)
+    refit = why;
     do r = await call("personal_fit", { on: true }); while (!r.error && r.more);   // unseen samples, a chunk a message
     if (r.error) { note(`${r.error.replace(/\.$/, "")}. The page keeps the shipped answers.`); return false; }
+    if (r.kept_wait_ms !== undefined) root.dataset.keptWaitMs = r.kept_wait_ms.toFixed(1);   // build.py bench
     show(r.personal);
     remember(true);
     root.dataset.fits = String(Number(root.dataset.fits || 0) + 1);
@@ -88,8 +104,10 @@ export function setupTeach({ call, store, apply, isReady, isEmpty, note }) {
       $("personal-stats").textContent = "Loading what you taught…";
       const r = await call("personal_restore");
       const restored = !r.error && r.restored;
-      if (restored) { show(r.personal); remember(true); }
-      const ok = restored || (await learn());
+      if (restored) { kept = true; show(r.personal); remember(true); }
+      const why = REFIT[r.why];
+      if (!restored && why) $("personal-stats").textContent = `Fitting what you taught again: ${why}…`;
+      const ok = restored || (await learn(why || null));
       loading = false;
       if (ok) {
         root.dataset.headsMs = performance.now().toFixed(0);    // in force from here (build.py bench)
@@ -98,5 +116,10 @@ export function setupTeach({ call, store, apply, isReady, isEmpty, note }) {
       } else $("personal-stats").textContent = "What you taught could not be loaded: the answers are the shipped ones.";
     },
     pending: () => loading,       // the heads are on but not yet in force
+    kept() {                      // the worker wrote the heads in force (and their samples' features)
+      kept = true;
+      root.dataset.kept = String(Number(root.dataset.kept || 0) + 1);
+      if (shown) show(shown);
+    },
   };
 }

@@ -55,7 +55,9 @@ def test_a_misread_digit_taught_three_times_is_read_right_then_forgotten_and_kep
     app.page.click("#personal-reset")            # the shipped answer is back; the samples stay
     app.wait_predictions(n + 1)
     assert app.digit() == "7" and not app.page.is_checked("#personal")
+    kept = int(app.attr("kept"))
     teach(app, "#fix-1")                         # learns from every stored sample again
+    app.wait_attr("kept", kept + 1)              # what the reload below expects to find
     fits = app.attr("fits")
     app.page.reload()
     app.wait_ready()
@@ -109,6 +111,7 @@ def test_what_was_taught_works_offline_and_travels_in_an_export(make_app, server
     redraw(app, one())
     teach(app, "#fix-1")                         # personal.bin passes through the service worker
     app.page.wait_for_selector("#personal-stats:has-text('Learned from 1 samples')")
+    app.wait_attr("kept", 1)                     # the reload below expects the heads kept
     app.page.context.set_offline(True)
     app.page.reload()
     app.wait_ready()
@@ -149,3 +152,47 @@ def test_until_what_was_taught_is_in_force_the_answer_says_so(app):
     app.page.wait_for_selector("html[data-heads-ms]", state="attached")
     app.wait_predictions(2)                      # the same drawing, read again through the heads
     assert app.digit() == "1" and "still loading" not in app.page.text_content("#message")
+
+
+# A second tab of the same site holds the kept heads' store in a read-write transaction (kept alive
+# by a chain of reads), so the page's write of a fit's heads waits behind it: a reload then lands in
+# the middle of the write.
+HOLD = """() => new Promise((held, failed) => {
+  const r = indexedDB.open("digitpad-kept");
+  r.onerror = () => failed(r.error);
+  r.onsuccess = () => {
+    const tx = r.result.transaction("heads", "readwrite"), store = tx.objectStore("heads");
+    let holding = true;
+    const spin = () => { if (holding) store.count().onsuccess = spin; };
+    spin();
+    window.release = () => new Promise((ok) => { holding = false; tx.oncomplete = ok; });
+    held();
+  };
+})"""
+
+
+def test_a_reload_in_the_middle_of_the_write_refits_cleanly_and_says_so(app, server):
+    redraw(app, one())
+    teach(app, "#fix-1")
+    app.wait_attr("kept", 1)                     # heads for 1 sample are kept
+    assert app.page.text_content("#personal-stats").endswith("Kept for your next visit.")
+    holder = app.page.context.new_page()
+    holder.goto(server.origin + "/build.json")   # any page of the site: IndexedDB is per origin
+    holder.evaluate(HOLD)
+    redraw(app, one(8, -5))
+    teach(app, "1")                              # fitted on 2 samples; the write waits behind the holder
+    assert app.attr("kept") == "1" and "Kept for your next visit" not in app.page.text_content("#personal-stats")
+    app.page.reload()                            # the write is still pending
+    holder.evaluate("() => window.release()")
+    app.wait_ready()
+    app.drawn = 0
+    app.wait_attr("fits", "1")                   # the heads kept for 1 sample are not used for 2: refitted
+    stats = app.page.text_content("#personal-stats")
+    assert stats.startswith("Learned from 2 samples") and "Fitted again at this visit" in stats
+    app.wait_attr("kept", 1)                     # and the refit's heads are kept
+    redraw(app, one(4, 3))
+    assert app.digit() == "1"
+    app.page.reload()                            # once kept, the next visit needs no fit
+    app.wait_ready()
+    app.page.wait_for_selector("html[data-heads-ms]", state="attached")
+    assert app.attr("fits") is None and "Fitted again" not in app.page.text_content("#personal-stats")
