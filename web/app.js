@@ -210,6 +210,7 @@ function bind() {
   }
   document.addEventListener("keydown", onKey);
   $("photo").onchange = (e) => { openPhoto(e.target.files[0]); e.target.value = ""; };
+  $("photo-open").onclick = () => $("photo").click();    // the bare file control cut the pad's buttons' text on phones
   const fileOf = (list) => [...(list || [])].find((f) => f.kind === undefined || f.kind === "file");
   document.addEventListener("dragover", (e) => { if (e.dataTransfer.types.includes("Files")) e.preventDefault(); });
   document.addEventListener("drop", (e) => { const f = fileOf(e.dataTransfer.files); if (f) { e.preventDefault(); openPhoto(f); } });

@@ -4,6 +4,7 @@ position is checked against the viewport."""
 import pytest
 
 from drawings import ONE, SEVEN, number
+from photos import photo
 
 from .conftest import PHONES
 
@@ -107,3 +108,36 @@ def test_the_desktop_keeps_two_columns(app):
     assert results["x"] > pad["x"] + pad["width"] and abs(results["y"] - pad["y"]) < 5
     tools = box(app, "#tools")
     assert tools["x"] == pad["x"] and tools["y"] > pad["y"] + pad["height"]
+
+
+# Every visible button, label, summary and select: its text wholly inside it, and it inside the
+# window (an inline label has no scroll box of its own: its right edge is what can overflow)
+CUT = """() => [...document.querySelectorAll("button, label, summary, select")]
+  .filter((e) => e.getClientRects().length && getComputedStyle(e).visibility !== "hidden")
+  .filter((e) => e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight ||
+                 e.getBoundingClientRect().right > innerWidth + 0.5)
+  .map((e) => `${e.id || e.textContent.trim().slice(0, 24)}: ${e.scrollWidth} > ${e.clientWidth}`)
+  .concat(document.documentElement.scrollWidth > innerWidth ? ["the page scrolls sideways"] : [])"""
+
+
+def cut_text(app) -> dict:
+    """{width: [controls whose text is cut]} at each width, from a small phone to a desktop."""
+    out = {}
+    for w in (320, 360, 390, 768, 1200):
+        app.page.set_viewport_size({"width": w, "height": 900})
+        out[w] = app.page.evaluate(CUT)
+    app.page.set_viewport_size({"width": 360, "height": 740})
+    return {w: c for w, c in out.items() if c}
+
+
+def test_no_control_has_its_text_cut_from_320_to_1200_px_at_start_and_with_a_photo(make_app, server, tmp_path):
+    app = make_app(server.origin, viewport={"width": 360, "height": 740}, has_touch=True).open(server.url)
+    assert cut_text(app) == {}
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(photo(21, "scan", "ruled", "blue", 1).jpeg)
+    with app.page.expect_file_chooser() as chooser:      # "Read a photo" is a button that opens the chooser
+        app.page.click("#photo-open")
+    chooser.value.set_files(str(path))
+    app.wait_attr("photos", 1, 60_000)
+    assert app.attr("mode") == "photo" and app.page.is_visible("#photo-back")
+    assert cut_text(app) == {}
