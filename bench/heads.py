@@ -33,29 +33,38 @@ def one_size(browser, server: Server, n: int, reloads: int, tmp: Path) -> dict:
         samples_file(n, path)
         app.page.set_input_files("#collect-import", str(path))
         app.page.wait_for_selector(f"#collect-counts[data-total='{n}']", state="attached", timeout=600_000)
-        fits = int(app.attr("fits") or 0)
         app.page.check("#personal")
-        app.wait_attr("fits", fits + 1, 600_000)
-        app.wait_attr("kept", 1, 600_000)           # the heads and features are written for the next visit
+        app.wait_attr("personal", "on", 600_000)    # fitted: the answer says the heads are on
+        wait = app.attr("kept-wait-ms")             # (builds before issue 43 do not say)
+        wait = float(wait) if wait else None
+        # a reload that very moment, then again as soon as each reload's heads are in force (issue 43:
+        # a refit there means the fit's write was lost)
+        at_once = [reload(app, n) for _ in range(reloads)]
+        at_once = {**summary(at_once), "refits": sum(r["refit"] for r in at_once), "kept_wait_ms": wait, "reloads": at_once}
     rows = [reload(app, n) for _ in range(reloads)]
     refit = None
     if n:                                        # nothing kept (another build's networks, storage cleared)
         app.page.evaluate(FORGET)
         refit = reload(app, n)
     ctx.close()
-    ready = statistics.median(r["ready_ms"] for r in rows)
+    return {"samples": n, **summary(rows), "refit": refit, "reloads": rows, "at_once": at_once if n else None}
+
+
+def summary(rows: list[dict]) -> dict:
     heads = [r["heads_ms"] - r["ready_ms"] for r in rows if r["heads_ms"]]
-    return {"samples": n, "ready_ms": ready, "heads_after_ready_ms": statistics.median(heads) if heads else None,
+    return {"ready_ms": statistics.median(r["ready_ms"] for r in rows),
+            "heads_after_ready_ms": statistics.median(heads) if heads else None,
             "heads_after_ready_max_ms": max(heads) if heads else None,
-            "first_stroke_ms": statistics.median(r["first_stroke_ms"] for r in rows),
-            "refit": refit, "reloads": rows}
+            "first_stroke_ms": statistics.median(r["first_stroke_ms"] for r in rows)}
 
 
 FORGET = "() => new Promise((ok) => { const r = indexedDB.deleteDatabase('digitpad-kept'); r.onsuccess = r.onblocked = ok; })"
 
 
 def reload(app: App, n: int) -> dict:
-    """One reload; a 7 is drawn as soon as the page is ready (its answer must not wait for the heads)."""
+    """One reload; a 7 is drawn as soon as the page is ready (its answer must not wait for the heads).
+    With samples, it returns the moment the heads are in force ("Use what I taught" shows "on"):
+    whether they were fitted again (`refit`), and what a fit's answer waited for its write."""
     app.page.reload()
     app.wait_ready(300_000)
     app.draw(SEVEN)
@@ -63,8 +72,10 @@ def reload(app: App, n: int) -> dict:
     first = float(app.attr("stroke-ms"))
     if n:
         app.page.wait_for_selector("html[data-heads-ms]", state="attached", timeout=600_000)
+    wait = app.attr("kept-wait-ms")
     return {"ready_ms": int(app.attr("ready-ms")), "heads_ms": int(app.attr("heads-ms") or 0) or None,
-            "first_stroke_ms": first}
+            "first_stroke_ms": first, "refit": app.attr("fits") is not None,
+            "kept_wait_ms": float(wait) if wait else None}
 
 
 def run(dist: Path, sizes: list[int], reloads: int, log=print) -> dict:
@@ -97,13 +108,27 @@ def table(r: dict, before: dict | None = None) -> str:
         refit = "–" if not refit else f"{refit['heads_ms'] - refit['ready_ms']:.0f} ms, {refit['first_stroke_ms']:.1f} ms"
         rows.append(f"| {row['samples']:,} | {row['ready_ms']:.0f} ms | {heads} | {row['first_stroke_ms']:.1f} ms | "
                     f"{refit} | {old_heads} |")
+    for row in r["sizes"]:
+        a = row.get("at_once")
+        if a:
+            rows.append(f"| {row['samples']:,}, reloaded the moment \"on\" shows | {a['ready_ms']:.0f} ms | "
+                        f"**{a['heads_after_ready_ms']:.0f} ms** ({a['heads_after_ready_max_ms']:.0f} ms) | "
+                        f"{a['first_stroke_ms']:.1f} ms | refitted {a['refits']} of {len(a['reloads'])} | – |")
     n = len(r["sizes"][0]["reloads"]) if r["sizes"] else 0
+    waits = [(row["samples"], row["at_once"]["kept_wait_ms"]) for row in r["sizes"] if (row.get("at_once") or {}).get("kept_wait_ms") is not None]
     rows.append("")
     rows.append(f"Each size: a fresh profile imports that many MNIST training digits as samples, switches \"Use what I "
                 f"taught\" on, and reloads {n} times (wasm; the page's own `data-ready-ms` and `data-heads-ms`; a 7 drawn at ready, its `data-stroke-ms`), then once more with the kept heads and features deleted; measured "
                 f"{r['date']} by `python -m bench.heads` (also run by `python3 build.py bench`); raw figures in "
                 "[reports/heads.json](reports/heads.json). Before: the same command on the build before the heads "
-                "were kept ([reports/heads-before.json](reports/heads-before.json), 2 reloads each).")
+                "were kept ([reports/heads-before.json](reports/heads-before.json), 2 reloads each). Reloaded the "
+                f"moment \"on\" shows: the fit after the switch, then {n} reloads in a row, the first as soon as the "
+                "answer says \"on\", each next one as soon as the heads are in force; a refit there means a fit's write "
+                "was lost.")
+    if waits:
+        rows.append("")
+        rows.append("The switch's fit answers once its heads and features are written; that wait: " +
+                    ", ".join(f"{w:.1f} ms ({k:,} samples)" for k, w in waits) + ".")
     return "\n".join(rows)
 
 
