@@ -3,6 +3,8 @@
 // everything; this module shows the photo scaled to fit, a box and the digit read over each symbol,
 // the lines read, and lets a person select a symbol, drag a rectangle to read only that part,
 // copy the numbers or save them as CSV, and go back to the pad, whose drawing is never touched.
+import { setupZoom } from "./photo-zoom.js";
+
 const $ = (id) => document.getElementById(id);
 const root = document.documentElement;
 const MAX_BYTES = 64 * 1024 * 1024;      // digitpad.photo.page.MAX_BYTES
@@ -11,10 +13,21 @@ const DRAG = 8;                          // px: a shorter drag is a tap on a box
 export function setupPhoto({ call, apply, note, pad }) {
   const canvas = $("photo-canvas"), ctx = canvas.getContext("2d");
   let bitmap = null, photo = null, busy = false, queued = null, drag = null;
+  let lit = null;                        // the line hovered or focused in the list: its boxes outlined
+  const zoom = setupZoom(canvas, () => {
+    const { z, cx, cy } = zoom.state();
+    root.dataset.photoView = JSON.stringify({ z: +z.toFixed(4), cx: +cx.toFixed(4), cy: +cy.toFixed(4) });
+    paint();
+  });
 
-  function fit() {       // the canvas keeps the photo's shape, as wide as the pad's frame allows
-    const w = Math.min(canvas.parentElement.clientWidth || 560, 900);
+  // The canvas keeps the photo's shape, as wide as its column, and a whole page fits the window's
+  // height: zoom in for the detail
+  const shownWidth = (aspect) => Math.round(Math.min(canvas.parentElement.clientWidth || 560,
+    Math.max(280, (innerHeight - 80) / aspect)));
+
+  function fit() {
     const aspect = bitmap ? bitmap.height / bitmap.width : 0.75;
+    const w = shownWidth(aspect);
     canvas.width = Math.round(w * devicePixelRatio);
     canvas.height = Math.round(w * aspect * devicePixelRatio);
     canvas.style.width = `${w}px`;
@@ -24,27 +37,39 @@ export function setupPhoto({ call, apply, note, pad }) {
   function paint() {
     const W = canvas.width, H = canvas.height, k = devicePixelRatio;
     ctx.clearRect(0, 0, W, H);
-    if (bitmap) ctx.drawImage(bitmap, 0, 0, W, H);
+    const [vx, vy, vs] = zoom.visible();
+    if (bitmap) ctx.drawImage(bitmap, vx * bitmap.width, vy * bitmap.height, vs * bitmap.width, vs * bitmap.height, 0, 0, W, H);
+    const P = (x, y) => { const [u, v] = zoom.toView(x, y); return [u * W, v * H]; };   // photo 0..1 -> canvas px
     for (const [i, s] of (photo ? photo.symbols : []).entries()) {
       const q = s.quad, selected = i === photo.selected;
       ctx.beginPath();
-      for (let j = 0; j < 8; j += 2) ctx[j ? "lineTo" : "moveTo"](q[j] * W, q[j + 1] * H);
+      for (let j = 0; j < 8; j += 2) ctx[j ? "lineTo" : "moveTo"](...P(q[j], q[j + 1]));
       ctx.closePath();
       ctx.lineWidth = (selected ? 4 : 2) * k;
       ctx.strokeStyle = s.rejected ? "#a14d00" : s.uncertain ? "#b8860b" : "#197441";
       ctx.stroke();
       if (!s.rejected) {
         ctx.font = `bold ${Math.round(16 * k)}px system-ui, sans-serif`;
-        const x = q[0] * W, y = q[1] * H - 4 * k;
+        const [x, y0] = P(q[0], q[1]), y = y0 - 4 * k;
         ctx.fillStyle = "rgba(255,255,255,.85)";
         ctx.fillRect(x, y - 16 * k, ctx.measureText(String(s.digit)).width + 6 * k, 18 * k);
         ctx.fillStyle = ctx.strokeStyle;
         ctx.fillText(String(s.digit), x + 3 * k, y);
       }
     }
+    const line = lit !== null && photo && photo.lines[lit];
+    if (line && line.symbols.length) {    // the line's boxes, outlined together
+      const qs = line.symbols.map((i) => photo.symbols[i].quad), pad = 6 * k;
+      const xs = qs.flatMap((q) => q.filter((_, j) => j % 2 === 0)), ys = qs.flatMap((q) => q.filter((_, j) => j % 2));
+      const [x0, y0] = P(Math.min(...xs), Math.min(...ys)), [x1, y1] = P(Math.max(...xs), Math.max(...ys));
+      ctx.lineWidth = 3 * k; ctx.strokeStyle = "#1f5fbf";
+      ctx.strokeRect(x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad);
+    }
+    if (line) root.dataset.photoLit = String(lit); else delete root.dataset.photoLit;
     if (drag && drag.moved) {
       ctx.setLineDash([6 * k, 4 * k]); ctx.lineWidth = 2 * k; ctx.strokeStyle = "#1f5fbf";
-      ctx.strokeRect(drag.x0 * W, drag.y0 * H, (drag.x1 - drag.x0) * W, (drag.y1 - drag.y0) * H);
+      const [x0, y0] = P(drag.x0, drag.y0), [x1, y1] = P(drag.x1, drag.y1);
+      ctx.strokeRect(x0, y0, x1 - x0, y1 - y0);
       ctx.setLineDash([]);
     }
   }
@@ -52,10 +77,15 @@ export function setupPhoto({ call, apply, note, pad }) {
   function showLines() {
     const ol = $("lines");
     const lines = photo ? photo.lines : [];
-    ol.replaceChildren(...lines.map((ln) => {
+    lit = null;
+    ol.replaceChildren(...lines.map((ln, n) => {
       const li = document.createElement("li");
       const unsure = ln.symbols.filter((i) => photo.symbols[i].uncertain && !photo.symbols[i].rejected).length;
       li.textContent = ln.number + (unsure ? ` (${unsure} uncertain)` : "");
+      li.tabIndex = 0;                    // hovered or focused, a line outlines its boxes on the photo
+      li.onmouseenter = li.onfocus = () => { lit = n; paint(); };
+      li.onmouseleave = li.onblur = () => { if (lit === n) { lit = null; paint(); } };
+      if (ln.symbols.includes(photo.selected)) li.setAttribute("aria-current", "true");
       return li;
     }));
     $("photo-lines").hidden = lines.length < 2;
@@ -109,7 +139,8 @@ export function setupPhoto({ call, apply, note, pad }) {
     const t0 = performance.now();
     // the browser decodes its own copy to show, at the size it is shown, in the Python worker
     // (scaling a 12 MP decode here blocked this thread); Python decodes the bytes
-    const width = Math.round(Math.min(canvas.parentElement.clientWidth || 560, 900) * devicePixelRatio);
+    // twice the shown size (at most 4096 px): the handwriting stays sharp zoomed in two times
+    const width = Math.min(4096, Math.round(2 * shownWidth(0.75) * devicePixelRatio));
     const r = await call("photo", { file, width });
     const read = !!(r.view && r.view.photo);
     const b = r.bitmap || (read ? await createImageBitmap(file, { resizeWidth: width, resizeQuality: "medium" }).catch(() => null) : null);
@@ -119,6 +150,7 @@ export function setupPhoto({ call, apply, note, pad }) {
       bitmap = b;
       show(true);
       fit();
+      zoom.reset();
       result(r);
       root.dataset.photoOpenMs = (performance.now() - t0).toFixed(1);
     } else {
@@ -131,9 +163,10 @@ export function setupPhoto({ call, apply, note, pad }) {
     if (queued) { const next = queued; queued = null; open(next); }
   }
 
-  const at = (e) => {
+  const at = (e) => {                   // the photo's point (0..1) under the pointer, through the zoom
     const r = canvas.getBoundingClientRect();
-    return [Math.min(Math.max((e.clientX - r.left) / r.width, 0), 1), Math.min(Math.max((e.clientY - r.top) / r.height, 0), 1)];
+    const [x, y] = zoom.toPhoto((e.clientX - r.left) / r.width, (e.clientY - r.top) / r.height);
+    return [Math.min(Math.max(x, 0), 1), Math.min(Math.max(y, 0), 1)];
   };
   const inside = (q, x, y) => {          // a point in a convex quad (corners clockwise)
     let sign = 0;
@@ -147,18 +180,20 @@ export function setupPhoto({ call, apply, note, pad }) {
   };
 
   canvas.addEventListener("pointerdown", (e) => {
+    if (zoom.down(e)) { drag = null; paint(); return; }      // two fingers: a pinch or a drag of the view
     if (!photo || busy) return;
     const [x, y] = at(e);
     drag = { x0: x, y0: y, x1: x, y1: y, sx: e.clientX, sy: e.clientY, moved: false };
     canvas.setPointerCapture(e.pointerId);
   });
   canvas.addEventListener("pointermove", (e) => {
-    if (!drag) return;
+    if (zoom.move(e) || !drag) return;
     [drag.x1, drag.y1] = at(e);
     drag.moved ||= Math.hypot(e.clientX - drag.sx, e.clientY - drag.sy) > DRAG;
     if (drag.moved) paint();
   });
-  canvas.addEventListener("pointerup", async () => {
+  canvas.addEventListener("pointerup", async (e) => {
+    if (zoom.up(e)) { drag = null; return; }
     const d = drag;
     drag = null;
     if (!d) return;
@@ -168,16 +203,21 @@ export function setupPhoto({ call, apply, note, pad }) {
       return;
     }
     const i = photo.symbols.findIndex((s) => inside(s.quad, d.x0, d.y0));
-    if (i >= 0) result(await call("photo_select", { index: i }));
+    if (i < 0) return;
+    result(await call("photo_select", { index: i }));
+    const line = $("photo-lines").hidden ? null : $("lines").querySelector("li[aria-current]");
+    if (line) line.scrollIntoView({ block: "nearest" });   // the box's line, brought into view in the list
   });
-  canvas.addEventListener("pointercancel", () => { drag = null; paint(); });
+  canvas.addEventListener("pointercancel", (e) => { zoom.up(e); drag = null; paint(); });
 
   $("photo-back").onclick = async () => {
     show(false);
     pad.paint();
     apply(await call("photo_close"));
   };
-  $("photo-whole").onclick = async () => result(await call("photo", { crop: null }));
+  $("photo-whole").onclick = async () => { zoom.reset(); result(await call("photo", { crop: null })); };
+  $("photo-zoom-in").onclick = () => zoom.step(1);
+  $("photo-zoom-out").onclick = () => zoom.step(-1);
   $("photo-copy").onclick = async () => {
     const text = photo.lines.map((l) => l.number).join("\n");
     try { await navigator.clipboard.writeText(text); note(`Copied: ${text.replace(/\n/g, ", ")}`); } catch {

@@ -141,3 +141,12 @@ def test_no_control_has_its_text_cut_from_320_to_1200_px_at_start_and_with_a_pho
     app.wait_attr("photos", 1, 60_000)
     assert app.attr("mode") == "photo" and app.page.is_visible("#photo-back")
     assert cut_text(app) == {}
+    # two fingers spread on the photo zoom it (a pinch draws no rectangle and reads nothing)
+    b = box(app, "#photo-canvas")
+    cx, cy = b["x"] + b["width"] / 2, b["y"] + b["height"] / 2
+    app.touch("touchStart", [(cx - 20, cy), (cx + 20, cy)])
+    for d in range(1, 6):
+        app.touch("touchMove", [(cx - 20 - 12 * d, cy), (cx + 20 + 12 * d, cy)])
+    app.touch("touchEnd")
+    app.page.wait_for_selector("html[data-photo-view]:not([data-photo-view*='\"z\":1,'])", state="attached")
+    assert app.attr("photos") == "1" and cut_text(app) == {}

@@ -3,6 +3,7 @@ Python (the CPython reader is the oracle), several lines in order, EXIF turned p
 rectangle read alone, a symbol taught, every bad file refused with a message and the drawing kept,
 and photos read offline after one."""
 import base64
+import json
 
 import pytest
 
@@ -71,6 +72,20 @@ def test_several_lines_are_listed_in_reading_order(app, tmp_path, oracle):
     assert [t.split(" ")[0] for t in got["lines"]] == p.lines == \
         [ln["number"] for ln in oracle.read(p.jpeg)["photo"]["lines"]]
     assert got["number"] == ""          # the headline is one line's; several go to the list
+    # the list and the photo are linked: a line hovered or focused outlines its boxes, and a box
+    # selected on the photo marks its line (and brings it into view)
+    app.page.hover("#lines li:nth-child(2)")
+    app.wait_attr("photo-lit", 1)
+    app.page.focus("#lines li:nth-child(3)")
+    app.wait_attr("photo-lit", 2)
+    view = oracle.read(p.jpeg)["photo"]
+    q = view["symbols"][view["lines"][2]["symbols"][0]]["quad"]     # the third line's first box
+    box = app.page.locator("#photo-canvas").bounding_box()
+    n = int(app.attr("photos"))
+    app.page.mouse.click(box["x"] + box["width"] * sum(q[0::2]) / 4, box["y"] + box["height"] * sum(q[1::2]) / 4)
+    app.wait_attr("photos", n + 1)
+    assert app.page.eval_on_selector_all("#lines li", "l => l.map((e) => e.getAttribute('aria-current'))") == \
+        [None, None, "true"]
     with app.page.expect_download() as d:
         app.page.click("#photo-csv")
     rows = open(d.value.path()).read().splitlines()
@@ -165,6 +180,48 @@ def test_a_photo_read_is_accessible(make_app, server, tmp_path):
     label = app.page.get_attribute("#photo-canvas", "aria-label")
     assert all(n in label for n in app.page.eval_on_selector_all("#lines li", "l => l.map(e => e.textContent.split(' ')[0])"))
     check(axe(app), "photo")
+    app.page.click("#photo-zoom-in")                              # and zoomed, a line focused in the list
+    app.page.wait_for_selector("html[data-photo-view*='\"z\":1.5,']", state="attached")
+    app.page.focus("#lines li:nth-child(2)")
+    check(axe(app), "photo zoomed")
+
+
+def view(app) -> dict:
+    return json.loads(app.attr("photo-view"))
+
+
+def test_a_page_of_writing_zooms_and_pans_and_its_boxes_are_still_tapped_right(app, tmp_path, oracle):
+    p = photo(23, "scan", "squared", "pencil", 3)
+    read(app, p.jpeg, tmp_path=tmp_path)
+    canvas = app.page.locator("#photo-canvas")
+    assert canvas.bounding_box()["width"] >= 560      # the photo's column is twice the answer's, not the pad's
+    assert view(app) == {"z": 1, "cx": 0.5, "cy": 0.5}
+    canvas.focus()                                    # the keys: + zooms about the middle, an arrow pans
+    app.page.keyboard.press("+")
+    app.page.keyboard.press("+")
+    app.page.wait_for_selector("html[data-photo-view*='\"z\":2.25,']", state="attached")
+    app.page.keyboard.press("ArrowRight")
+    assert view(app)["cx"] > 0.5 and app.page.text_content("#number") == ""    # the keys moved the view only
+    app.page.click("#photo-zoom-out")
+    app.page.click("#photo-zoom-out")
+    app.page.wait_for_selector("html[data-photo-view*='\"z\":1,']", state="attached")
+    assert view(app) == {"z": 1, "cx": 0.5, "cy": 0.5}          # all the way out: the whole photo again
+    # the wheel zooms about the pointer: over the third line's first box, which stays under it
+    v = oracle.read(p.jpeg)["photo"]
+    q = v["symbols"][v["lines"][2]["symbols"][0]]["quad"]
+    x, y = sum(q[0::2]) / 4, sum(q[1::2]) / 4
+    b = canvas.bounding_box()
+    app.page.mouse.move(b["x"] + b["width"] * x, b["y"] + b["height"] * y)
+    app.page.mouse.wheel(0, -600)
+    app.page.wait_for_selector("html[data-photo-view]:not([data-photo-view*='\"z\":1,'])", state="attached")
+    s = view(app)
+    assert s["z"] > 2
+    assert ((x - s["cx"]) * s["z"] + 0.5, (y - s["cy"]) * s["z"] + 0.5) == pytest.approx((x, y), abs=0.01)
+    n = int(app.attr("photos"))
+    app.page.mouse.click(b["x"] + b["width"] * x, b["y"] + b["height"] * y)    # a tap through the zoom
+    app.wait_attr("photos", n + 1)
+    assert app.page.get_attribute("#lines li:nth-child(3)", "aria-current") == "true"
+    assert app.digit() == p.lines[2][0]
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
