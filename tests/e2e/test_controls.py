@@ -183,11 +183,15 @@ def test_pen_width_changes_the_ink(app):
 
 def test_every_control_has_an_accessible_name_and_is_reachable_by_tab(app):
     controls = app.page.locator("button, input, select, summary, canvas#pad")
-    names = controls.evaluate_all("""els => els.map(e => ({id: e.id, tag: e.tagName,
+    names = controls.evaluate_all("""els => els.map(e => ({id: e.id, tag: e.tagName, hidden: e.ariaHidden === 'true',
         name: e.getAttribute('aria-label') || e.labels?.[0]?.textContent || e.textContent, tab: e.tabIndex}))""")
     for c in names:
+        if c["hidden"]:               # behind a control of its own (the photo's file input, behind "Read a photo")
+            assert c["tab"] < 0, f"{c} is hidden from screen readers, yet reachable with Tab"
+            continue
         assert (c["name"] or "").strip(), f"{c} has no accessible name"
         assert c["tab"] >= 0, f"{c} is not reachable with Tab"
+    assert [c["id"] for c in names if c["hidden"]] == ["photo"]
 
 
 def test_help_section(app):
