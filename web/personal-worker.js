@@ -105,20 +105,24 @@ export function setupPersonal({ python, post, modelsJson, url, samples }) {
   }
 
   // A fit's reply carries what to keep for the next visit; the page needs none of it. Each chunk's
-  // features are written as they come (in the order they came); the last reply's heads after them.
-  // Returns the write, done (or failed) once the storage has it: "kept" is posted then.
-  function keep(reply) {
+  // features are written as they come (in the order they came); the last reply's heads after them,
+  // and "kept" is posted then. The last reply waits for them all (at most HOLD_MS) before it goes.
+  async function keep(reply) {
     const { heads, features } = reply;
     delete reply.heads; delete reply.features; delete reply.nets;
-    if (!heads && !(features && features.length)) return writing;
-    writing = writing.then(async () => {
-      const cache = await keptStore();
-      if (!cache) return;
-      if (heads) await cache.putHeads(nets, heads);   // first, and small: a reload right after still finds them
-      if (features && features.length) await cache.putFeatures(nets, features);
-      if (heads) post({ type: "kept" });
-    }).catch(() => {});            // not kept: the next visit refits, as it always could
-    return writing;
+    if (heads || (features && features.length)) {
+      writing = writing.then(async () => {
+        const cache = await keptStore();
+        if (!cache) return;
+        if (heads) await cache.putHeads(nets, heads);   // first, and small: a reload right after still finds them
+        if (features && features.length) await cache.putFeatures(nets, features);
+        if (heads) post({ type: "kept" });
+      }).catch(() => {});          // not kept: the next visit refits, as it always could
+    }
+    if (reply.more || reply.error) return;
+    const t = performance.now();
+    await written();
+    reply.kept_wait_ms = performance.now() - t;       // what the answer waited for its write (build.py bench)
   }
 
   // Teaching's next work (a fit's next chunk, the held-out fits, switching, forgetting) starts once

@@ -241,14 +241,8 @@ async function act(msg, next) {
   } });
   timing.python_out = now();
   reply.timing = timing;
-  if (msg.action === "personal_fit" && personalReady) {     // loaded: its payload came first
-    personalReady.keep(reply);     // its answer ("on") comes once its heads are kept: a reload then finds them
-    if (!reply.more && !reply.error) {
-      const t = now();
-      await personalReady.written();
-      reply.kept_wait_ms = now() - t;          // what the answer waited for its write (build.py bench)
-    }
-  }
+  // loaded: its payload came first. Its answer ("on") comes once its heads are kept: a reload then finds them
+  if (msg.action === "personal_fit" && personalReady) await personalReady.keep(reply);
   const bitmap = shown && (await shown);
   if (bitmap) reply.bitmap = bitmap;
   post({ type: "result", id: msg.id, result: reply }, bitmap ? [bitmap] : []);
