@@ -36,8 +36,9 @@ def drive_every_action(app, tmp_path) -> None:
     transform, collect, export, and a good and a broken import. Each one must finish."""
     p = app.page
     p.click("#explain-toggle")
-    app.draw(SIX)
-    app.wait_predictions(1)
+    app.wait_predictions(1)          # switching it on reads the empty pad again: that answer first,
+    app.draw(SIX)                    # or on a busy machine both land before a wait for "1" looks
+    app.wait_predictions(2)
     p.wait_for_selector("html[data-explains='1']", state="attached")
     p.click("#sweep")
     p.wait_for_selector("html[data-sweeps='1']", state="attached")
