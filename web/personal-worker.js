@@ -121,7 +121,9 @@ export function setupPersonal({ python, post, modelsJson, url, samples }) {
     }
     if (reply.more || reply.error) return;
     const t = performance.now();
-    await written();
+    let done = false;
+    await settle(writing.then(() => { done = true; }), HOLD_MS);
+    reply.kept = done && !!heads;                     // this fit's own heads are written (else "kept" comes later)
     reply.kept_wait_ms = performance.now() - t;       // what the answer waited for its write (build.py bench)
   }
 

@@ -15,7 +15,7 @@ const REFIT = {
 
 export function setupTeach({ call, store, apply, isReady, isEmpty, note }) {
   let loading = false;
-  let kept = false;              // the heads in force are in storage for the next visit
+  let kept = false, fitting = false;   // kept: the heads in force are in storage for the next visit
   let refit = null;              // why this start fitted again, said until the next teach
   let shown = null;
   const remember = (on) => { try { localStorage.setItem(SETTING, on ? "on" : "off"); } catch { /* storage off */ } };
@@ -37,10 +37,12 @@ export function setupTeach({ call, store, apply, isReady, isEmpty, note }) {
 
   async function learn(why = null) {
     let r;
-    kept = false;                // these heads are kept once the worker says so ("kept", before the answer)
     refit = why;
+    fitting = true;              // a "kept" now is an earlier fit's: this one's answer says its own
     do r = await call("personal_fit", { on: true }); while (!r.error && r.more);   // unseen samples, a chunk a message
+    fitting = false;
     if (r.error) { note(`${r.error.replace(/\.$/, "")}. The page keeps the shipped answers.`); return false; }
+    kept = !!r.kept;             // written before the answer; if storage was held up, "kept" follows
     if (r.kept_wait_ms !== undefined) root.dataset.keptWaitMs = r.kept_wait_ms.toFixed(1);   // build.py bench
     show(r.personal);
     remember(true);
@@ -116,8 +118,8 @@ export function setupTeach({ call, store, apply, isReady, isEmpty, note }) {
       } else $("personal-stats").textContent = "What you taught could not be loaded: the answers are the shipped ones.";
     },
     pending: () => loading,       // the heads are on but not yet in force
-    kept() {                      // the worker wrote the heads in force (and their samples' features)
-      kept = true;
+    kept() {                      // the worker wrote a fit's heads (and their samples' features)
+      kept ||= !fitting;
       root.dataset.kept = String(Number(root.dataset.kept || 0) + 1);
       if (shown) show(shown);
     },
