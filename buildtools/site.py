@@ -34,8 +34,9 @@ HASH = 10                                  # hex digits of a folder's content ha
 ROOT_FILES = ("index.html", "sw.js", "manifest.webmanifest", "icons")   # stay at the top
 # Cached by the service worker when first used, not precached: the WebGL path never needs them.
 RUNTIME_ONLY = ("vendor/ort/ort-wasm-simd-threaded.wasm", "vendor/ort/ort-wasm-simd-threaded.mjs")
-# Fetched the first time a photo is opened, then kept offline: photo reading's page code and Python.
-PHOTO_FILES = ("photo.js", "photo-zoom.js", "photo.tar.gz")
+# Fetched the first time a photo is opened (or the camera started), then kept offline: photo
+# reading's page code and Python, and the live camera's code.
+PHOTO_FILES = ("photo.js", "photo-zoom.js", "camera.js", "photo.tar.gz")
 # ... and the first time "Inside the network" is opened: its page code, its Python, its layer table.
 INSIDE_FILES = ("inside.js", "inside.css", "inside-model.js", "inside.tar.gz")
 INSIDE_TABLE = "inside.json"

@@ -50,6 +50,20 @@ def bad_files(jpeg: bytes) -> dict[str, tuple[bytes, str]]:
     }
 
 
+def y4m(im: Image.Image, frames: int = 2) -> bytes:
+    """A still picture as a Y4M video (4:2:0, BT.601 full range, as Chromium's fake camera reads
+    it: --use-file-for-fake-video-capture). The file loops, so a few frames are enough."""
+    rgb = np.asarray(im.convert("RGB"), np.float32)
+    w, h = im.size
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    y = 0.299 * r + 0.587 * g + 0.114 * b
+    u = (b - y) * 0.564 + 128
+    v = (r - y) * 0.713 + 128
+    half = lambda c: c.reshape(h // 2, 2, w // 2, 2).mean((1, 3))     # noqa: E731 (4:2:0)
+    planes = b"".join(np.clip(c, 0, 255).round().astype(np.uint8).tobytes() for c in (y, half(u), half(v)))
+    return f"YUV4MPEG2 W{w} H{h} F30:1 Ip A1:1 C420jpeg\n".encode() + b"FRAME\n".join([b""] + [planes] * frames)
+
+
 def landscape() -> Image.Image:
     """Sky, hills and a lake: smooth colour, no ink."""
     yy, xx = np.mgrid[0:600, 0:800] / 600.0

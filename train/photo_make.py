@@ -4,7 +4,7 @@ the networks' own report): numbers of 1-6 digits written on paper and photograph
 Each photo varies what a phone or a scanner varies: paper (plain, ruled, squared, a printed form's
 box with a label such as "Total:"), ink (blue and black pen, pencil), uneven light and a shadow,
 the table beyond the paper's edge, a few degrees of turn and shear, blur, noise and JPEG.
-Phone photos are 4032x3024; scans about 2 MP (1600x1200). Some photos hold 2-3 lines.
+Phone photos are 4032x3024; scans about 2 MP (1600x1200); a camera's live frames 1280x720. Some photos hold 2-3 lines.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 PAPERS = ("plain", "ruled", "squared", "form")
 INKS = {"blue": ((28, 48, 150), 0.95), "black": ((25, 25, 30), 0.95), "pencil": ((85, 85, 90), 0.6)}
-SIZES = {"phone": (4032, 3024), "scan": (1600, 1200)}
+SIZES = {"phone": (4032, 3024), "scan": (1600, 1200), "camera": (1280, 720)}   # camera: a live video frame
 LABELS = ("Total:", "Amount", "No.", "Ref", "Qty:")
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 GAP = (0.12, 0.5)           # gap between neighbouring digits' inks, share of the digit height
@@ -123,7 +123,7 @@ def make_photo(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator,
             x += box[2] - box[0] + gap
         y += line_gap
     sheet = _light(sheet, rng)
-    if size == "phone" and rng.random() < 0.7:        # the table around the paper
+    if size in ("phone", "camera") and rng.random() < 0.7:        # the table around the paper
         table = Image.new("RGB", sheet.size, tuple(int(v) for v in rng.integers(40, 120, 3)))
         m = [int(rng.uniform(0.02, 0.12) * s) for s in (W, H, W, H)]
         keep = Image.new("L", sheet.size, 0)

@@ -18,7 +18,7 @@ import numpy as np
 import onnxruntime as ort
 from PIL import Image, ImageDraw
 
-from digitpad.photo.reader import open_photo, plan
+from digitpad.photo.reader import open_frame, open_photo, plan
 from digitpad.segment import Params
 from digitpad.views import Thresholds
 
@@ -37,7 +37,13 @@ class PhotoReader:
         self.params, self.thresholds = Params.from_models_json(doc), Thresholds.from_models_json(doc)
 
     def read(self, data: bytes, crop=None) -> dict:
-        photo = open_photo(data)
+        return self.read_photo(open_photo(data), crop)
+
+    def read_frame(self, pixels: bytes, width: int, height: int, mode: str = "RGBA", side: int = 1200) -> dict:
+        """A camera frame's pixels, as the page's worker hands them over (a luma plane: "L")."""
+        return self.read_photo(open_frame(pixels, width, height, mode, side))
+
+    def read_photo(self, photo, crop=None) -> dict:
         batch, finish = plan(photo, self.params, self.thresholds, crop)
         if batch is None:
             return finish(None, None)["view"]

@@ -146,13 +146,20 @@ function openInside() {
 
 // Photos: the reader (photo.js, and Python's photo bundle) loads the first time one is opened
 let photos = null;
+const photoReader = () => (photos ||= import("./photo.js").then((m) => m.setupPhoto({ call, apply, note, pad })));
 function openPhoto(file) {
   if (!file) return;
   if (!ready) { note("Still loading: open the photo again once the page is ready."); return; }
-  photos ||= import("./photo.js").then((m) => m.setupPhoto({ call, apply, note, pad }));
-  photos.then((p) => p.open(file), (e) => note(`Photos cannot be read now: ${e.message}`));
+  photoReader().then((p) => p.open(file), (e) => note(`Photos cannot be read now: ${e.message}`));
 }
 const photoShown = () => root.dataset.mode === "photo";
+// The live camera (camera.js) shows its video in the photo view, so it loads the photo reader too
+let camera = null;
+function openCamera() {
+  if (!ready) { note("Still loading: start the camera once the page is ready."); return; }
+  camera ||= Promise.all([import("./camera.js"), photoReader()]).then(([m, p]) => m.setupCamera({ call, photos: p, note }));
+  camera.then((c) => c.start(), (e) => { camera = null; note(`The camera cannot be used now: ${e.message}`); });
+}
 
 function setTool(tool) {
   pad.tool = tool;
@@ -209,8 +216,11 @@ function bind() {
       "remember it (its storage is full or blocked).";
   }
   document.addEventListener("keydown", onKey);
-  $("photo").onchange = (e) => { openPhoto(e.target.files[0]); e.target.value = ""; };
-  $("photo-open").onclick = () => $("photo").click();    // the bare file control cut the pad's buttons' text on phones
+  $("photo").onchange = (e) => { $("camera-problem").hidden = true; openPhoto(e.target.files[0]); e.target.value = ""; };
+  $("photo-open").onclick = () => $("photo").click();    // the bare file control cut the buttons' text on phones
+  $("camera-open").hidden = !(navigator.mediaDevices && navigator.mediaDevices.getUserMedia);   // http: none
+  $("camera-open").onclick = openCamera;
+  $("camera-photo").onclick = () => $("photo").click();
   const fileOf = (list) => [...(list || [])].find((f) => f.kind === undefined || f.kind === "file");
   document.addEventListener("dragover", (e) => { if (e.dataTransfer.types.includes("Files")) e.preventDefault(); });
   document.addEventListener("drop", (e) => { const f = fileOf(e.dataTransfer.files); if (f) { e.preventDefault(); openPhoto(f); } });

@@ -3,6 +3,7 @@
 // everything; this module shows the photo scaled to fit, a box and the digit read over each symbol,
 // the lines read, and lets a person select a symbol, drag a rectangle to read only that part,
 // copy the numbers or save them as CSV, and go back to the pad, whose drawing is never touched.
+// The live camera (camera.js) shows its video here, with the boxes of the last frame read over it.
 import { setupZoom } from "./photo-zoom.js";
 
 const $ = (id) => document.getElementById(id);
@@ -13,6 +14,7 @@ const DRAG = 8;                          // px: a shorter drag is a tap on a box
 export function setupPhoto({ call, apply, note, pad }) {
   const canvas = $("photo-canvas"), ctx = canvas.getContext("2d");
   let bitmap = null, photo = null, busy = false, queued = null, drag = null;
+  let video = null, camera = null;       // live: the camera's video, and its controls (take, stop)
   let lit = null;                        // the line hovered or focused in the list: its boxes outlined
   const zoom = setupZoom(canvas, () => {
     const { z, cx, cy } = zoom.state();
@@ -25,8 +27,10 @@ export function setupPhoto({ call, apply, note, pad }) {
   const shownWidth = (aspect) => Math.round(Math.min(canvas.parentElement.clientWidth || 560,
     Math.max(280, (innerHeight - 80) / aspect)));
 
+  const size = () => (video ? [video.videoWidth, video.videoHeight] : bitmap ? [bitmap.width, bitmap.height] : null);
+
   function fit() {
-    const aspect = bitmap ? bitmap.height / bitmap.width : 0.75;
+    const wh = size(), aspect = wh ? wh[1] / wh[0] : 0.75;
     const w = shownWidth(aspect);
     canvas.width = Math.round(w * devicePixelRatio);
     canvas.height = Math.round(w * aspect * devicePixelRatio);
@@ -38,7 +42,8 @@ export function setupPhoto({ call, apply, note, pad }) {
     const W = canvas.width, H = canvas.height, k = devicePixelRatio;
     ctx.clearRect(0, 0, W, H);
     const [vx, vy, vs] = zoom.visible();
-    if (bitmap) ctx.drawImage(bitmap, vx * bitmap.width, vy * bitmap.height, vs * bitmap.width, vs * bitmap.height, 0, 0, W, H);
+    const [sw, sh] = size() || [0, 0];
+    if (sw) ctx.drawImage(video || bitmap, vx * sw, vy * sh, vs * sw, vs * sh, 0, 0, W, H);
     const P = (x, y) => { const [u, v] = zoom.toView(x, y); return [u * W, v * H]; };   // photo 0..1 -> canvas px
     for (const [i, s] of (photo ? photo.symbols : []).entries()) {
       const q = s.quad, selected = i === photo.selected;
@@ -95,8 +100,18 @@ export function setupPhoto({ call, apply, note, pad }) {
       "The photo: no handwritten digits found");
   }
 
+  // on a phone the photo and camera buttons come after the answer: the photo shown is brought into view
+  function reveal() {
+    const r = canvas.getBoundingClientRect();
+    if (r.top < 0 || r.top > innerHeight / 2) canvas.scrollIntoView({ block: "start" });
+  }
+
   function show(on) {
     root.dataset.mode = on ? "photo" : "pad";
+    for (const id of ["camera-take", "camera-stop"]) $(id).hidden = !(on && video);
+    $("photo-whole").hidden = !!(on && video);
+    $("photo-hint").textContent = video ? "Hold the paper so the numbers fill the picture: boxes show what is read. " +
+      "“Take” keeps this picture, to select, teach or crop." : hint;
     $("photo-view").hidden = !on;
     if (!on) {                 // the pad's own answer: its number, no list of lines
       $("photo-lines").hidden = true;
@@ -104,6 +119,8 @@ export function setupPhoto({ call, apply, note, pad }) {
     }
     document.querySelector("#pad-panel .pad-frame").hidden = on;
   }
+
+  const hint = $("photo-hint").textContent;
 
   function result(r) {
     if (r.view && r.view.photo) {
@@ -124,6 +141,7 @@ export function setupPhoto({ call, apply, note, pad }) {
   }
 
   async function open(file) {
+    if (camera) { camera.off(); video = camera = null; }     // a photo chosen while the camera was live
     if (busy) {          // the newest one is read next; a photo in between is skipped
       queued = file;
       note("Still reading the previous photo: this one is read next.");
@@ -133,25 +151,39 @@ export function setupPhoto({ call, apply, note, pad }) {
       note(`That file is ${(file.size / 1e6).toFixed(0)} MB: a photo of up to 64 MB can be read here.`);
       return;
     }
-    busy = true;
-    root.dataset.photoBusy = "true";
-    note("Reading the photo…");
-    const t0 = performance.now();
     // the browser decodes its own copy to show, at the size it is shown, in the Python worker
     // (scaling a 12 MP decode here blocked this thread); Python decodes the bytes
     // twice the shown size (at most 4096 px): the handwriting stays sharp zoomed in two times
     const width = Math.min(4096, Math.round(2 * shownWidth(0.75) * devicePixelRatio));
-    const r = await call("photo", { file, width });
-    const read = !!(r.view && r.view.photo);
-    const b = r.bitmap || (read ? await createImageBitmap(file, { resizeWidth: width, resizeQuality: "medium" }).catch(() => null) : null);
+    await read(() => call("photo", { file, width }),
+      (r) => r.bitmap || createImageBitmap(file, { resizeWidth: width, resizeQuality: "medium" }).catch(() => null));
+    if (queued) { const next = queued; queued = null; open(next); }
+  }
+
+  // a camera frame kept ("Take"): shown as it is, read at `side` px by Python as any photo
+  async function openFrame(shown, side) {
+    video = camera = null;
+    const frame = await createImageBitmap(shown);        // the worker's copy: it is transferred
+    await read(() => call("photo", { frame, side }, [frame]), () => shown);
+  }
+
+  async function read(ask, picture) {
+    busy = true;
+    root.dataset.photoBusy = "true";
+    note("Reading the photo…");
+    const t0 = performance.now();
+    const r = await ask();
+    const ok = !!(r.view && r.view.photo);
+    const b = ok || r.bitmap ? await picture(r) : null;
     delete r.bitmap;
-    if (read) {
+    if (ok) {
       if (bitmap) bitmap.close();
       bitmap = b;
       show(true);
       fit();
       zoom.reset();
       result(r);
+      reveal();
       root.dataset.photoOpenMs = (performance.now() - t0).toFixed(1);
     } else {
       if (b) b.close();
@@ -160,7 +192,52 @@ export function setupPhoto({ call, apply, note, pad }) {
     }
     busy = false;
     delete root.dataset.photoBusy;
-    if (queued) { const next = queued; queued = null; open(next); }
+  }
+
+  // the camera's video in the view, painted as it plays; each frame read brings its boxes
+  async function live(v, controls) {
+    video = v;
+    camera = controls;
+    v.addEventListener("resize", () => { if (video === v) fit(); });    // a phone turned
+    photo = null;
+    show(true);
+    fit();
+    zoom.reset();
+    showLines();
+    reveal();
+    // painted once per frame the camera gives (requestVideoFrameCallback), not once per screen
+    // refresh: the canvas's GPU is the one the frames are read back through
+    const next = (f) => (v.requestVideoFrameCallback ? v.requestVideoFrameCallback(f) : requestAnimationFrame(f));
+    const tick = () => { if (video === v) { paint(); next(tick); } };
+    next(tick);
+  }
+
+  // a live frame's answer -> whether a digit was read in it
+  function liveResult(r) {
+    if (!video) return false;
+    if (!(r.view && r.view.photo)) {      // a frame that could not be read: the next one may be
+      if (r.error) note(r.error);
+      return false;
+    }
+    photo = r.view.photo;
+    apply(r);
+    showLines();
+    paint();
+    return photo.lines.length > 0;
+  }
+
+  async function stopLive() {
+    if (!video) return;
+    video = camera = null;
+    await back();
+  }
+
+  async function back() {
+    if (camera) { camera.stop(); return; }     // the camera's stop comes back here, once it is off
+    video = null;
+    show(false);
+    pad.paint();
+    apply(await call("photo_close"));
   }
 
   const at = (e) => {                   // the photo's point (0..1) under the pointer, through the zoom
@@ -181,7 +258,7 @@ export function setupPhoto({ call, apply, note, pad }) {
 
   canvas.addEventListener("pointerdown", (e) => {
     if (zoom.down(e)) { drag = null; paint(); return; }      // two fingers: a pinch or a drag of the view
-    if (!photo || busy) return;
+    if (!photo || busy || video) return;                     // live: "Take" first, then select or crop
     const [x, y] = at(e);
     drag = { x0: x, y0: y, x1: x, y1: y, sx: e.clientX, sy: e.clientY, moved: false };
     canvas.setPointerCapture(e.pointerId);
@@ -210,11 +287,9 @@ export function setupPhoto({ call, apply, note, pad }) {
   });
   canvas.addEventListener("pointercancel", (e) => { zoom.up(e); drag = null; paint(); });
 
-  $("photo-back").onclick = async () => {
-    show(false);
-    pad.paint();
-    apply(await call("photo_close"));
-  };
+  $("photo-back").onclick = back;
+  $("camera-take").onclick = () => camera && camera.take();
+  $("camera-stop").onclick = back;
   $("photo-whole").onclick = async () => { zoom.reset(); result(await call("photo", { crop: null })); };
   $("photo-zoom-in").onclick = () => zoom.step(1);
   $("photo-zoom-out").onclick = () => zoom.step(-1);
@@ -233,7 +308,7 @@ export function setupPhoto({ call, apply, note, pad }) {
     a.click();
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   };
-  addEventListener("resize", () => { if (photo) { fit(); paint(); } });
+  addEventListener("resize", () => { if (photo || video) { fit(); paint(); } });
 
-  return { open, result, active: () => root.dataset.mode === "photo" };
+  return { open, openFrame, live, liveResult, stopLive, result, active: () => root.dataset.mode === "photo" };
 }

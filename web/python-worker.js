@@ -10,6 +10,7 @@
 //     which Chromium caches (compiled and optimized code) across visits, then handed to
 //     Emscripten's loader as modules: Emscripten would compile them from bytes on every visit.
 import { openStore } from "./store.js";
+import { photoInput } from "./photo-input.js";
 import { BootError, compileLib, fetchBundle, missingFiles, offline, preloadLibs, untar, UPDATING } from "./python-files.js";
 
 // Written by build.py: {"paths": {"pyodide": "../vendor/pyodide-<hash>/", ...}, "bundles": [[path,
@@ -185,14 +186,7 @@ async function act(msg, next) {
   let shown = null;
   if (msg.action === "photo") {
     try {
-      const { file, width, ...rest } = msg.payload || {};
-      // the picture the page shows, decoded and scaled here: on the main thread, scaling a 12 MP
-      // decode to the canvas's width was a 50-115 ms task (the first photo of a visit)
-      if (file && width && self.createImageBitmap) {
-        shown = createImageBitmap(file, { resizeWidth: width, resizeQuality: "medium" }).catch(() => null);
-      }
-      await unpack("photo", "Photos cannot be read");
-      if (file) msg.payload = { ...rest, data: new Uint8Array(await file.arrayBuffer()) };
+      ({ payload: msg.payload, shown } = await photoInput(msg.payload || {}, () => unpack("photo", "Photos cannot be read")));
       timing.photo_in = now();
     } catch (e) {
       post({ type: "result", id: msg.id, result: { error: String(e.message || e), timing } });

@@ -36,13 +36,20 @@ def server(dist):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
+    """The session's one Playwright (its sync API runs once per thread): a test that needs a browser
+    launched with flags of its own (a fake camera) launches it from here."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `python3 build.py test`, which installs Debian's chromium")
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    b = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    yield b
+    b.close()
 
 
 @pytest.fixture

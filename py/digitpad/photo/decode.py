@@ -1,4 +1,5 @@
-"""A photo's bytes -> a grey image no larger than the pipeline needs, or a UserError that says why.
+"""A photo's bytes (or a camera frame's pixels) -> a grey image no larger than the pipeline needs,
+or a UserError that says why.
 
 A 12 MP JPEG is shrunk while it is decoded (``Image.draft``: libjpeg scales the DCT by 1/2, 1/4
 or 1/8, so most of its pixels are never made), then turned upright by its EXIF orientation.
@@ -74,6 +75,26 @@ def decode(data: bytes, max_side: int = MAX_SIDE) -> Image.Image:
             else _flatten(im)
     except (OSError, SyntaxError, ValueError) as e:
         raise PhotoError(f"The image is damaged or cut short ({e}): take or save it again.") from None
+    if max(im.size) > max_side:
+        s = max_side / max(im.size)
+        im = im.resize((max(1, round(im.width * s)), max(1, round(im.height * s))), Image.BOX)
+    return im
+
+
+def from_pixels(pixels, width, height, mode: str = "RGBA", max_side: int = MAX_SIDE) -> Image.Image:
+    """A camera frame, row by row: its luma plane as the video holds it ("L"), or RGBA as a canvas
+    gives it -> grey, its longest side at most max_side. A frame has no file to decode and no EXIF
+    to apply: the video is upright as the camera shows it."""
+    depth = {"L": 1, "RGBA": 4}.get(mode)
+    ok = depth and all(isinstance(v, int) and not isinstance(v, bool) for v in (width, height))
+    if not ok or width < MIN_SIDE or height < MIN_SIDE or width * height > MAX_DECODED:
+        raise PhotoError(f"A camera frame of {width}×{height} pixels ({mode}) cannot be read.")
+    data = memoryview(pixels).cast("B")
+    if data.nbytes != width * height * depth:
+        raise PhotoError(f"A camera frame of {width}×{height} pixels holds {width * height * depth} bytes, "
+                         f"not {data.nbytes}: it was cut short.")
+    im = Image.frombuffer(mode, (width, height), bytes(data), "raw", mode, 0, 1)
+    im = im if mode == "L" else im.convert("L")        # alpha is ignored: a video frame is opaque
     if max(im.size) > max_side:
         s = max_side / max(im.size)
         im = im.resize((max(1, round(im.width * s)), max(1, round(im.height * s))), Image.BOX)

@@ -44,6 +44,16 @@ def median(a) -> float:
     return float(np.partition(a, len(a) // 2)[len(a) // 2]) if len(a) else 0.0
 
 
+@dataclass(frozen=True)
+class Upright:
+    """What the camera's next frames take from this one (the same paper, held the same way): which
+    way round the ink is, and the turn and shear that make the writing upright. Searching them is
+    two thirds of the cleaning."""
+    inverted: bool
+    angle: float              # degrees, as Image.rotate turns
+    shear: float              # x moves by this per row
+
+
 @dataclass
 class Ink:
     mask: np.ndarray          # bool [h, w], True = ink, upright
@@ -51,6 +61,7 @@ class Ink:
     matrix: np.ndarray        # 3x3: a point of the upright mask -> the same point of the photo
     inverted: bool            # light ink on dark ground
     rules: np.ndarray         # bool [h, w]: the ink taken out as rules and boxes
+    upright: Upright
 
 
 def _rank(a: np.ndarray, size: int, fn) -> np.ndarray:
@@ -184,8 +195,8 @@ def _sharpness(img: Image.Image, axis: int) -> float:
     return float((np.diff(np.asarray(img, np.float32).sum(axis)) ** 2).sum())
 
 
-def upright(mask: np.ndarray) -> np.ndarray:
-    """3x3 map from the upright picture to this one: the turn whose rows are sharpest (ruled lines
+def upright(mask: np.ndarray) -> tuple[float, float]:
+    """(angle, shear) that take this picture upright: the turn whose rows are sharpest (ruled lines
     and lines of writing both make them sharp), then the shear whose columns are (squared paper,
     a box's sides). Each is kept only if it sharpens the profile by a clear margin."""
     h, w = mask.shape
@@ -196,7 +207,7 @@ def upright(mask: np.ndarray) -> np.ndarray:
     f = max(1, int(max(h, w) / SKEW_SIDE))
     small = img.reduce(f) if f > 1 else img
     if not np.asarray(small).any():
-        return np.eye(3)
+        return 0.0, 0.0
     sw, sh = small.size
     def best(make, axis):         # whole degrees, then half a degree either side of the best
         score = {}
@@ -211,7 +222,7 @@ def upright(mask: np.ndarray) -> np.ndarray:
     angle = best(lambda a: rotation(a, sw / 2, sh / 2), 1)
     turned = rotation(angle, sw / 2, sh / 2)
     k = np.tan(np.radians(best(lambda a: turned @ shear(np.tan(np.radians(a)), sh / 2), 0)))
-    return rotation(angle, w / 2, h / 2) @ shear(k, h / 2)
+    return angle, float(k)
 
 
 def long_runs(mask: np.ndarray, length: int) -> np.ndarray:
@@ -289,20 +300,22 @@ def _beyond(mask: np.ndarray, k: int, axis: int, sign: int) -> np.ndarray:
     return out
 
 
-def find_ink(grey: Image.Image) -> Ink:
+def find_ink(grey: Image.Image, known: Upright | None = None) -> Ink:
+    """known: the polarity and turn of the frame before (the live camera), not searched again."""
     g = np.asarray(grey, np.float32) / 255
-    inverted = polarity_is_light(g)
+    inverted = polarity_is_light(g) if known is None else known.inverted
     if inverted:
         g = 1 - g
     d = flatten(g)
     t = threshold(d)
     d[ground(d, t, g)] = 0
-    matrix = upright(d > t)
+    angle, k = upright(d > t) if known is None else (known.angle, known.shear)
+    h, w = d.shape
+    matrix = rotation(angle, w / 2, h / 2) @ shear(k, h / 2)
     if not np.allclose(matrix, np.eye(3)):
         d = np.asarray(_warp(Image.fromarray((d * 255).astype(np.uint8)), matrix), np.float32) / 255
     smooth = np.asarray(Image.fromarray((d * 255).astype(np.uint8)).filter(ImageFilter.BoxBlur(1)), np.float32) / 255
     mask = smooth > t
-    h, w = mask.shape
     # rules and grid lines run most of the way across; a box's edges are handled by symbols.py
     clean, rules = remove_rules(mask, max(40, w // 5), max(40, h // 5), faint=smooth > FAINT * t)
-    return Ink(clean, d, matrix, inverted, rules)
+    return Ink(clean, d, matrix, inverted, rules, Upright(inverted, angle, k))

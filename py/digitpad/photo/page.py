@@ -11,11 +11,14 @@ from .. import samples
 from ..controller import Controller, Step, explain_step
 from ..errors import UserError
 from ..strokes import Drawing
-from .decode import PhotoError
-from .reader import Photo, listed_digits, open_photo, plan, select as select_symbol
+from .decode import MAX_SIDE, MIN_SIDE, PhotoError
+from .reader import Photo, listed_digits, open_frame, open_photo, plan, select as select_symbol
 from .trace import image_to_strokes
 
 MAX_BYTES = 64 * 1024 * 1024
+# a live frame searches the paper's polarity and turn afresh once in this many (about every 2 s);
+# the frames between take the last search's: the same paper, held the same way
+LIVE_SEARCH = 10
 
 
 def _crop(p: dict):
@@ -29,9 +32,19 @@ def _crop(p: dict):
 
 
 def read(c: Controller, p: dict) -> Step:
-    """A new photo (``data``: its bytes), or the one shown again (none), whole or a rectangle of it."""
+    """A new photo (``data``: its bytes; or ``pixels``, ``width``, ``height``: a camera frame's RGBA),
+    or the one shown again (none), whole or a rectangle of it."""
     data = p.get("data")
-    if data is not None:
+    known = None
+    if p.get("pixels") is not None:
+        side = p.get("side")
+        photo = open_frame(p["pixels"], p.get("width"), p.get("height"), p.get("mode", "RGBA"),
+                           min(MAX_SIDE, side) if isinstance(side, int) and side >= MIN_SIDE else MAX_SIDE)
+        before = c.photo if isinstance(c.photo, Photo) else None
+        if p.get("live"):       # the camera's frames: the paper's polarity and turn searched now and then
+            photo.live = 0 if before is None or before.live is None else (before.live + 1) % LIVE_SEARCH
+            known = before.upright if photo.live and before.upright else None
+    elif data is not None:
         data = bytes(data)
         if len(data) > MAX_BYTES:
             raise PhotoError(f"The file is {len(data) / 1e6:.0f} MB: a photo of up to "
@@ -41,8 +54,9 @@ def read(c: Controller, p: dict) -> Step:
         photo = c.photo
     else:
         raise PhotoError("Choose a photo first.")
-    crop = _crop(p) if "crop" in p else (photo.crop if data is None else None)
-    batch, finish = plan(photo, c.segmentation, c.thresholds, crop)
+    new = photo is not c.photo            # a new photo is read whole, unless a rectangle is asked for
+    crop = _crop(p) if "crop" in p else (None if new else photo.crop)
+    batch, finish = plan(photo, c.segmentation, c.thresholds, crop, known)
     c.photo, c.photo_on = photo, True
     if batch is None:
         return Step({"photo_open": True, **finish(None, None)})

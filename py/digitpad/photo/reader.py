@@ -16,8 +16,8 @@ from PIL import Image
 
 from ..segment import MAX_ATOMS, Params, best_reading, layout_boxes
 from ..views import Thresholds, UNCERTAIN, check_probabilities, image_bytes, prediction_view, verdict
-from .decode import PhotoError, decode
-from .ink import find_ink, median
+from .decode import MAX_SIDE, PhotoError, decode, from_pixels
+from .ink import Upright, find_ink, median
 from .framing import frame
 from .symbols import find_symbols, group_lines, paint
 
@@ -64,6 +64,8 @@ class Photo:
     lines: list[list[int]] = field(default_factory=list)     # indices into symbols, reading order
     selected: int | None = None
     phases: dict = field(default_factory=dict)
+    upright: Upright | None = None          # the whole photo's, once read (a live frame's next one takes it)
+    live: int | None = None                 # a live camera frame: its number since the last full search
 
 
 def _ms(t0: float) -> float:
@@ -74,6 +76,12 @@ def open_photo(data: bytes) -> Photo:
     t0 = time.perf_counter()
     grey = decode(data)
     return Photo(grey, phases={"decode": _ms(t0)})
+
+
+def open_frame(pixels, width: int, height: int, mode: str = "RGBA", max_side: int = MAX_SIDE) -> Photo:
+    """A camera frame: its pixels, not a file (the live view, and "Take")."""
+    t0 = time.perf_counter()
+    return Photo(from_pixels(pixels, width, height, mode, max_side), phases={"decode": _ms(t0)})
 
 
 def _region(photo: Photo, crop) -> tuple[Image.Image, tuple[int, int]]:
@@ -96,11 +104,14 @@ def _quad(box, matrix: np.ndarray, origin: tuple[int, int], full: tuple[int, int
     return [round(float(v), 5) for v in out.ravel()]
 
 
-def plan(photo: Photo, params: Params, th: Thresholds, crop=None):
-    """(batch or None, finish(digits, digit_or_not) -> view) for the photo, or a rectangle of it."""
+def plan(photo: Photo, params: Params, th: Thresholds, crop=None, known: Upright | None = None):
+    """(batch or None, finish(digits, digit_or_not) -> view) for the photo, or a rectangle of it.
+    known: the polarity and turn of the camera's frame before, not searched again."""
     t0 = time.perf_counter()
     region, origin = _region(photo, crop)
-    ink = find_ink(region)
+    ink = find_ink(region, known)
+    if crop is None:
+        photo.upright = ink.upright
     t1 = time.perf_counter()
     comp, ids, usual = find_symbols(ink.mask, ink.rules, crop is not None)
     lines = group_lines(comp, ids, usual)[:MAX_LINES]
