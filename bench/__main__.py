@@ -22,7 +22,7 @@ from playwright.sync_api import sync_playwright
 
 from buildtools.browser import CHROMIUM, Server
 
-from . import engines, heads, measure, phone, photos, report
+from . import camera, engines, heads, measure, phone, photos, report
 from .sites import build_reference
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,12 +30,14 @@ sys.path.insert(0, str(ROOT / "tests"))
 from drawings import SEVEN, SIX  # noqa: E402  (the tests' drawings: one definition)
 # dense_digits: Playwright waits a frame for each mouse move, so a dense digit takes seconds to draw
 FULL = {"visits": 5, "returns": 3, "digits": 40, "dense_digits": 6, "clicks": 30, "sweeps": 5, "phone_visits": 3,
-        "photos": 7, "engine_visits": 3, "taught": [0, 500, 3000, 20000], "reloads": 3, "inside_digits": 20}
+        "photos": 7, "engine_visits": 3, "taught": [0, 500, 3000, 20000], "reloads": 3, "inside_digits": 20,
+        "camera_frames": 40}
 # pad units between points: about 3 px on a 400-px pad, what the coalesced events of a 500-1000 Hz mouse
 # or a pen give at a writing pace; a 60-120 Hz touch screen reports points 2-5 times further apart
 DENSE_STEP = 2.0
 QUICK = {"visits": 2, "returns": 1, "digits": 6, "dense_digits": 1, "clicks": 5, "sweeps": 2, "phone_visits": 1,
-         "photos": 1, "engine_visits": 1, "taught": [0, 50], "reloads": 1, "inside_digits": 2}
+         "photos": 1, "engine_visits": 1, "taught": [0, 50], "reloads": 1, "inside_digits": 2,
+         "camera_frames": 5}
 
 
 def traced_test_digits(n: int) -> list[list[list[tuple[float, float]]]]:
@@ -202,11 +204,13 @@ def main() -> None:
     raw["engines"] = engines.run(args.dist.resolve(), plan["engine_visits"])
     # what was taught, after a reload: ready and the personal heads in force, by samples stored
     raw["heads"] = heads.run(args.dist.resolve(), plan["taught"], plan["reloads"])
+    # the live camera, with Chromium's fake camera: a browser of its own per rendering
+    raw["camera"] = camera.run(args.dist.resolve(), plan["camera_frames"])
     results = {"date": time.strftime("%Y-%m-%d"), "quick": args.quick, "plan": plan,
                "machine": f"{platform.machine()}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, "
                           f"{subprocess.run([CHROMIUM, '--version'], capture_output=True, text=True).stdout.strip()} headless",
                "build": json.loads((args.dist / "build.json").read_text())["build"],
-               **summarize(raw), "engines": raw["engines"]["engines"], "raw": raw, "seconds": round(time.perf_counter() - t0)}
+               **summarize(raw), "engines": raw["engines"]["engines"], "camera": raw["camera"], "raw": raw, "seconds": round(time.perf_counter() - t0)}
     out = args.out or ROOT / "reports" / ("bench-quick.json" if args.quick else "bench.json")
     out.write_text(json.dumps(results, indent=1) + "\n")
     if not args.quick and args.out is None:       # the reload figures, where docs/performance.md links them
@@ -214,6 +218,7 @@ def main() -> None:
     print(report.table(results))
     print(report.stroke_table(results))
     print(photos.table(results["photos"]))
+    print(camera.table(results["camera"]))
     print(engines.table(raw["engines"]))
     if not args.quick and args.out is None:
         bytes_before = ROOT / "reports" / "bytes-before.json"

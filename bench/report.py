@@ -188,6 +188,9 @@ def write_readme(r: dict, before: dict | None = None, bytes_before: dict | None 
     if r.get("photos"):
         from .photos import table as photo_table
         sections["photobench"] = photo_table(r["photos"])
+    if r.get("camera"):
+        from .camera import table as camera_table
+        sections["camerabench"] = camera_table(r["camera"])
     if r.get("raw", {}).get("engines"):
         from .engines import table as engines_table
         sections["engines"] = engines_table(r["raw"]["engines"])

@@ -48,6 +48,11 @@ def test_quick_bench_measures_both_pages(dist, tmp_path):
     for name, e in res["engines"].items():
         assert e["ready_ms"] > 0 and e["strokes"] == 12 and 0 < e["stroke_ms_p50"] <= e["stroke_ms_p90"], (name, e)
     assert "| Firefox ESR | " in r.stdout and "| WebKitGTK (MiniBrowser) | " in r.stdout
+    # the live camera, both renderings: the number read live, every frame measured
+    for name, c in res["camera"].items():
+        assert c["read_right"] and c["frames"] == res["plan"]["camera_frames"], (name, c)
+        assert c["fps"] > 0 and 0 < c["ms_p50"] <= c["ms_p90"] and c["clean_ms"] > 0, (name, c)
+    assert set(res["camera"]) == {"software", "swiftshader"} and "| the live camera, 1280×720" in r.stdout
     # what was taught, after a reload: nothing stored, then 50 samples whose heads come back in force
     sizes = {row["samples"]: row for row in res["raw"]["heads"]["sizes"]}
     assert set(sizes) == {0, 50} and sizes[0]["heads_after_ready_ms"] is None

@@ -143,6 +143,28 @@ def test_a_photo_chosen_through_the_file_input_is_read(engine, tmp_path):
     engine.wait(f"{ROOT_ATTR}.mode === 'pad'", 20, "back to the pad")
 
 
+# what the camera button may lead to, headless, with no camera: a message that offers the photo
+# chooser (no camera, blocked), or the browser still asking (a prompt nobody answers headless)
+CAMERA_STATES = ("none", "denied", "busy", "failed", "asking")
+
+
+def test_the_camera_button_leads_to_a_message_that_offers_a_photo(engine):
+    shown = engine.eval("!document.querySelector('#camera-open').hidden")
+    has = engine.eval("!!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia)")
+    assert shown == has, f"{engine.name}: the Camera button is {'shown' if shown else 'hidden'}, getUserMedia {has}"
+    if not shown:
+        return
+    engine.eval("document.querySelector('#camera-open').click()")
+    state = engine.wait(f"{ROOT_ATTR}.camera && {ROOT_ATTR}.camera !== 'asking' ? {ROOT_ATTR}.camera : "
+                        f"({ROOT_ATTR}.camera === 'asking' && performance.now() - (window.__asked ||= performance.now()) > 5000 "
+                        "? 'asking' : null)", 60, "the camera's answer")
+    assert state in CAMERA_STATES, f"{engine.name}: camera state {state!r}: {text(engine, '#camera-problem-text')}"
+    assert engine.eval("!document.querySelector('#camera-problem').hidden"), f"{engine.name}: no message"
+    assert text(engine, "#camera-problem-text"), f"{engine.name}: an empty message"
+    assert engine.eval("!document.querySelector('#camera-photo').hidden"), f"{engine.name}: no photo chooser offered"
+    assert data(engine, "mode") != "photo"
+
+
 def test_inside_the_network_opens_and_follows_the_drawing(engine):
     draw(engine, SEVEN)
     before = int(data(engine, "insides") or 0)
