@@ -70,16 +70,7 @@ def main(dist: Path = ROOT / "dist", docs: Path = ROOT / "docs") -> None:
 
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         app = App(page, server.origin).open(server.url)
-        import sys
-        import tempfile
-        sys.path.insert(0, str(ROOT / "tests"))
-        from photos import photo
-        p = photo(7, "scan", "ruled", "pencil", 2, (4, 5))
-        with tempfile.NamedTemporaryFile(suffix=".jpg") as f:
-            f.write(p.jpeg)
-            f.flush()
-            page.set_input_files("#photo", f.name)
-            app.wait_attr("photos", 1, timeout=60_000)
+        p = read_photo(app, 7, "ruled", "pencil", 2, (4, 5))
         print(f"photo: written {p.lines}, read {[li.text_content() for li in page.query_selector_all('#lines li')]}")
         page.screenshot(path=str(docs / "screenshot-photo.png"), clip={"x": 0, "y": 0, "width": 1280, "height": 760})
         page.close()
@@ -90,6 +81,21 @@ def main(dist: Path = ROOT / "dist", docs: Path = ROOT / "docs") -> None:
     server.stop()
     print(f"wrote {docs / 'screenshot.png'}, screenshot-digit-2.png, screenshot-digit-4.png, "
           f"{docs / 'screenshot-phone.png'} and {docs / 'screenshot-photo.png'}")
+
+
+def read_photo(app: App, seed: int, paper: str, ink: str, lines: int, lengths):
+    """A generated 2 MP scan (the photo evaluation's generator), chosen through #photo and read."""
+    import sys
+    import tempfile
+    sys.path.insert(0, str(ROOT / "tests"))
+    from photos import photo
+    p = photo(seed, "scan", paper, ink, lines, lengths)
+    with tempfile.NamedTemporaryFile(suffix=".jpg") as f:
+        f.write(p.jpeg)
+        f.flush()
+        app.page.set_input_files("#photo", f.name)
+        app.wait_attr("photos", int(app.attr("photos") or 0) + 1, timeout=60_000)
+    return p
 
 
 def inside(browser, server: Server, out: Path) -> None:

@@ -45,12 +45,8 @@ def main(pw, server: Server, docs: Path) -> None:
     browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     app = App(page, server.origin).open(server.url)
-    p = photo(29, "scan", "form", "blue", 3, (3, 5))
-    with tempfile.NamedTemporaryFile(suffix=".jpg") as f:
-        f.write(p.jpeg)
-        f.flush()
-        page.set_input_files("#photo", f.name)
-        app.wait_attr("photos", 1, timeout=60_000)
+    from .screenshot import read_photo
+    p = read_photo(app, 29, "form", "blue", 3, (3, 5))
     page.click("#photo-zoom-in")
     page.click("#photo-zoom-in")
     page.wait_for_selector("html[data-photo-view]:not([data-photo-view*='\"z\":1,'])", state="attached")

@@ -112,6 +112,7 @@ def test_the_number_is_read_live_and_take_keeps_it_as_a_photo(open_camera_app, o
     app.page.click("#photo-back")
     app.wait_attr("mode", "pad")
     assert frames(app) == n                                  # nothing more was read once taken
+    assert app.foreign_requests() == []                      # the frames went nowhere but the workers
 
 
 def test_leaving_the_view_or_hiding_the_tab_stops_the_camera(open_camera_app):

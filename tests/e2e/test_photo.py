@@ -161,6 +161,8 @@ def test_photos_are_read_offline_after_one(make_app, dist, tmp_path, oracle):
         app.page.wait_for_selector("html[data-offline-ready='true']", state="attached", timeout=60_000)
         first = photo(29, "scan", "plain", "blue", 1)
         assert read(app, first.jpeg, tmp_path=tmp_path)["number"] == first.lines[0]
+        app.page.click("#camera-open")                      # camera.js, fetched now (this browser has no camera)
+        app.wait_attr("camera", "none")
     finally:
         server.stop()
     app.page.context.set_offline(True)
@@ -168,6 +170,9 @@ def test_photos_are_read_offline_after_one(make_app, dist, tmp_path, oracle):
     second = photo(30, "scan", "ruled", "black", 2)       # what the page reads offline is what CPython reads
     assert read(app, second.jpeg, "drop")["lines"] == [ln["number"] for ln in oracle.read(second.jpeg)["photo"]["lines"]]
     assert app.page.evaluate("navigator.onLine") is False
+    app.page.click("#camera-open")                          # the camera's code, from the cache
+    app.wait_attr("camera", "none")
+    assert "No camera" in app.page.text_content("#camera-problem-text")
 
 
 def test_a_photo_read_is_accessible(make_app, server, tmp_path):
