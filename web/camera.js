@@ -113,6 +113,7 @@ export function setupCamera({ call, photos, note }) {
         python: r.timing.python_out - r.timing.python_in, networks: (r.timing.model_out - r.timing.model_in) || 0,
         prepared: r.timing.photo_in - r.timing.python_in } });
       root.dataset.cameraFrames = String(Number(root.dataset.cameraFrames) + 1);
+      if (Number(root.dataset.cameraFrames) % 1000 === 0) performance.clearMeasures("camera frame");   // an hour is 30,000
       root.dataset.cameraFps = ((Number(root.dataset.cameraFrames) * 1000) / (t1 - started)).toFixed(2);
       if (seen) lastRead = t1;
       else if (t1 - lastRead > IDLE_S * 1000) {

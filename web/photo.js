@@ -165,6 +165,12 @@ export function setupPhoto({ call, apply, note, pad }) {
     video = camera = null;
     const frame = await createImageBitmap(shown);        // the worker's copy: it is transferred
     await read(() => call("photo", { frame, side }, [frame]), () => shown);
+    if (bitmap !== shown) {                              // not read: back to the pad, and say why
+      shown.close();
+      const why = $("message").textContent;
+      await back();
+      note(why);
+    }
   }
 
   async function read(ask, picture) {

@@ -75,10 +75,7 @@ def decode(data: bytes, max_side: int = MAX_SIDE) -> Image.Image:
             else _flatten(im)
     except (OSError, SyntaxError, ValueError) as e:
         raise PhotoError(f"The image is damaged or cut short ({e}): take or save it again.") from None
-    if max(im.size) > max_side:
-        s = max_side / max(im.size)
-        im = im.resize((max(1, round(im.width * s)), max(1, round(im.height * s))), Image.BOX)
-    return im
+    return _fit(im, max_side)
 
 
 def from_pixels(pixels, width, height, mode: str = "RGBA", max_side: int = MAX_SIDE) -> Image.Image:
@@ -95,10 +92,14 @@ def from_pixels(pixels, width, height, mode: str = "RGBA", max_side: int = MAX_S
                          f"not {data.nbytes}: it was cut short.")
     im = Image.frombuffer(mode, (width, height), bytes(data), "raw", mode, 0, 1)
     im = im if mode == "L" else im.convert("L")        # alpha is ignored: a video frame is opaque
-    if max(im.size) > max_side:
-        s = max_side / max(im.size)
-        im = im.resize((max(1, round(im.width * s)), max(1, round(im.height * s))), Image.BOX)
-    return im
+    return _fit(im, max_side)
+
+
+def _fit(im: Image.Image, max_side: int) -> Image.Image:
+    if max(im.size) <= max_side:
+        return im
+    s = max_side / max(im.size)
+    return im.resize((max(1, round(im.width * s)), max(1, round(im.height * s))), Image.BOX)
 
 
 def _flatten(im: Image.Image) -> Image.Image:

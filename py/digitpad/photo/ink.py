@@ -48,7 +48,7 @@ def median(a) -> float:
 class Upright:
     """What the camera's next frames take from this one (the same paper, held the same way): which
     way round the ink is, and the turn and shear that make the writing upright. Searching them is
-    two thirds of the cleaning."""
+    most of the cleaning (in the page, at 800 px: 255-310 ms a frame with the search, 40-55 without)."""
     inverted: bool
     angle: float              # degrees, as Image.rotate turns
     shear: float              # x moves by this per row
