@@ -22,6 +22,36 @@ def photo(seed: int, size="scan", paper="plain", ink="blue", lines=1, lengths=(3
     return make_photo(x, y, np.random.default_rng(seed), size, paper, ink, lines, lengths)
 
 
+def touching(digits: str, seed: int = 0, size="scan", paper="plain", ink="blue"):
+    """A photo of `digits` in one line, each digit touching the one before: MNIST training images
+    of those digits that no network trained on (the digit network's validation images)."""
+    from train.config import resolve
+    from train.photo_make import make_photo
+    from train.splits import digit_split
+    x, y = _train()
+    _, va = digit_split(resolve("models"), len(x))
+    rng = np.random.default_rng(seed)
+    idx = [int(rng.choice(va[y[va] == int(d)])) for d in digits]
+    return make_photo(x, y, rng, size, paper, ink, touch=1.0, chosen=[idx])
+
+
+def widest(digit: str, seed: int = 0, share: float = 0.95):
+    """A photo of a wide one of the validation images of `digit` (wider, ink width over height, than
+    `share` of them; the very widest are the odd ones out), alone."""
+    from train.config import resolve
+    from train.photo_make import make_photo
+    from train.splits import digit_split
+    x, y = _train()
+    _, va = digit_split(resolve("models"), len(x))
+    mine = va[y[va] == int(digit)]
+    ink = x[mine] > 100
+    cols, rows = ink.any(1), ink.any(2)
+    width = cols.shape[1] - cols[:, ::-1].argmax(1) - cols.argmax(1)
+    height = rows.shape[1] - rows[:, ::-1].argmax(1) - rows.argmax(1)
+    pick = mine[np.argsort(width / height)[int(share * (len(mine) - 1))]]
+    return make_photo(x, y, np.random.default_rng(seed), chosen=[[int(pick)]])
+
+
 def encode(im: Image.Image, fmt: str = "JPEG", **kw) -> bytes:
     b = io.BytesIO()
     im.save(b, fmt, **kw)

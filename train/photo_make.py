@@ -21,6 +21,7 @@ SIZES = {"phone": (4032, 3024), "scan": (1600, 1200), "camera": (1280, 720)}   #
 LABELS = ("Total:", "Amount", "No.", "Ref", "Qty:")
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 GAP = (0.12, 0.5)           # gap between neighbouring digits' inks, share of the digit height
+EDGE_INK = 40               # a digit mask's level from which its ink shows on the photo (touching digits meet there)
 
 
 @dataclass
@@ -77,14 +78,18 @@ def _light(img: Image.Image, rng) -> Image.Image:
 
 
 def make_photo(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator, size: str = "scan",
-               paper: str = "plain", ink: str = "blue", n_lines: int = 1, lengths=(1, 6)) -> Photo:
+               paper: str = "plain", ink: str = "blue", n_lines: int = 1, lengths=(1, 6), touch: float = 0.0,
+               chosen: list | None = None) -> Photo:
+    """touch: the share of neighbouring digits written so close that their inks meet. chosen: the
+    images of each line (indices), instead of `n_lines` lines of random ones."""
     W, H = SIZES[size]
     scale = W / 1600
     h = int(rng.uniform(55, 110) * scale)             # a digit's height on the photo
     lines, rows = [], []
-    for _ in range(n_lines):
+    n_lines = len(chosen) if chosen else n_lines
+    for k in range(n_lines):
         n = int(rng.integers(lengths[0], lengths[1] + 1))
-        idx = rng.integers(0, len(images), n)
+        idx = np.asarray(chosen[k]) if chosen else rng.integers(0, len(images), n)
         lines.append("".join(str(int(labels[i])) for i in idx))
         rows.append(idx)
     sheet = _paper((W, H), paper, h, rng)
@@ -98,6 +103,7 @@ def make_photo(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator,
     if n_lines > 1:
         line_gap = min(line_gap, (hi - lo - extra) // (n_lines - 1))
     y = int(np.clip(y, lo + 0.7 * h, max(lo + 0.7 * h, hi - extra + 0.7 * h - (n_lines - 1) * line_gap)))
+    touching = pairs = 0
     for idx in rows:
         masks = [_digit_mask(images[i], int(h * rng.uniform(0.9, 1.1))) for i in idx]
         inks = [m.getbbox() or (0, 0, 1, 1) for m in masks]
@@ -115,12 +121,21 @@ def make_photo(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator,
             d.rectangle([x - m, y - m, x + total + m, y + h + m], outline=(20, 20, 20),
                         width=max(2, int(h * 0.035)))
         layer = Image.new("RGB", sheet.size, colour)
-        for mask, box, gap in zip(masks, inks, gaps):
+        right = np.full(H, -W)                      # the line's rightmost ink so far, row by row
+        for k, (mask, box, gap) in enumerate(zip(masks, inks, gaps)):
             drop = int(h * rng.uniform(-0.06, 0.06))
             top = y + drop - box[1] + (h - (box[3] - box[1])) // 2
+            left = x - box[0]
+            # the ink a reader sees: the soft edge too (MNIST's edge, scaled up, is a few pixels wide)
+            seen = np.asarray(mask) > EDGE_INK
+            if k and touch > 0 and rng.random() < touch:    # slide it left until its ink meets the last one's
+                left = _touching(seen, top, right) - int(h * rng.uniform(0, 0.03))
+                touching += 1
             alpha = mask.point(lambda v: int(v * strength))
-            sheet.paste(layer.crop((0, 0) + mask.size), (x - box[0], top), alpha)
-            x += box[2] - box[0] + gap
+            sheet.paste(layer.crop((0, 0) + mask.size), (left, top), alpha)
+            _extend(right, seen, left, top)
+            x = left + box[2] + gap
+        pairs += len(idx) - 1
         y += line_gap
     sheet = _light(sheet, rng)
     if size in ("phone", "camera") and rng.random() < 0.7:        # the table around the paper
@@ -144,4 +159,21 @@ def make_photo(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator,
     sheet.save(buf, "JPEG", quality=quality)
     return Photo(buf.getvalue(), lines, paper, ink, size,
                  {"digit_height": h, "turn": round(turn, 2), "quality": quality, "blur": round(blur, 2),
-                  "images": [[int(i) for i in idx] for idx in rows]})
+                  "images": [[int(i) for i in idx] for idx in rows], "touching": touching, "pairs": pairs})
+
+
+def _touching(ink: np.ndarray, top: int, right: np.ndarray) -> int:
+    """The left edge that puts `ink` (at row `top`) just onto the line's ink so far: one column
+    of the two inks overlaps in the row where they come closest."""
+    rows = np.flatnonzero(ink.any(1))
+    first = ink[rows].argmax(1)
+    at = np.clip(rows + top, 0, len(right) - 1)
+    met = right[at] > -len(right)
+    return int((right[at] - first)[met].max()) if met.any() else int(right.max()) + 1
+
+
+def _extend(right: np.ndarray, ink: np.ndarray, left: int, top: int) -> None:
+    rows = np.flatnonzero(ink.any(1))
+    last = ink.shape[1] - 1 - ink[rows, ::-1].argmax(1)
+    at = np.clip(rows + top, 0, len(right) - 1)
+    right[at] = np.maximum(right[at], left + last)

@@ -39,6 +39,13 @@ class Params:
     # logistic P(split) = sigmoid(w . [1, gap/H, overlap share, small atom's size/H])
     weights: tuple[float, ...] = (-2.0, 40.0, -8.0, 4.0)
     decided: float = 0.02           # P(split) below this joins, above 1 - this splits, without the networks
+    # P(split) at a candidate cut inside one piece of ink (digits that touch, a number written in
+    # one stroke): never decided by geometry, so the networks always choose between the cut and
+    # the whole. Below 0.5, so that a whole digit the networks read well beats its two halves.
+    cut: float = 0.5
+    # ... in one pen stroke on the pad (joined.py): a single digit's stroke offers cuts too (a 4's
+    # bar, a 0's bottom), and its halves read as 1s: lower, so that the whole wins a close race
+    stroke_cut: float = 0.3
 
     @classmethod
     def from_models_json(cls, doc: dict) -> "Params":
@@ -70,6 +77,7 @@ class Layout:
     p_split: list[float]
     specks: list[int] = field(default_factory=list)
     height: float = 0.0
+    cuts: list[bool] = field(default_factory=list)   # each boundary: a candidate cut inside one ink?
 
     def candidates(self, params: Params) -> list[tuple[int, int]]:
         """Every run (i, j) of atoms i..j-1 that a reading may take as one symbol: runs of up to
@@ -83,6 +91,11 @@ class Layout:
                 if j < len(self.atoms) and self.p_split[j - 1] >= 1 - params.decided:
                     break
         return out
+
+    def partial(self, run: tuple[int, int]) -> bool:
+        """Whether the run is part of an ink cut in pieces, not all of it: a cut at either end."""
+        i, j = run
+        return bool(self.cuts) and ((i > 0 and self.cuts[i - 1]) or (j < len(self.atoms) and self.cuts[j - 1]))
 
     def strokes_of(self, run: tuple[int, int]) -> list[int]:
         return sorted(s for a in self.atoms[run[0]:run[1]] for s in a.strokes)
@@ -141,18 +154,23 @@ def features(left: Atom, right: Atom, height: float) -> np.ndarray:
     return np.array([1.0, gap / height, _overlap_share(left, right), small / height])
 
 
-def layout(strokes: list[Stroke], params: Params) -> Layout:
+def layout(strokes: list[Stroke], params: Params, parent: dict[int, int] | None = None) -> Layout:
     """Atoms left to right (near-linear: a sweep over extents sorted by x) and their boundaries."""
     pens = [i for i, s in enumerate(strokes) if s.is_pen]
     if not pens:
         return Layout([], [])
     lean = slant(strokes)
     y0 = (min(strokes[i].box[1] for i in pens) + max(strokes[i].box[3] for i in pens)) / 2
-    return layout_boxes(dict(zip(pens, _ink_boxes([strokes[i] for i in pens], lean, y0))), params)
+    return layout_boxes(dict(zip(pens, _ink_boxes([strokes[i] for i in pens], lean, y0))), params, parent,
+                        params.stroke_cut)
 
 
-def layout_boxes(boxes: dict[int, tuple[float, float, float, float]], params: Params) -> Layout:
-    """The same, from each piece of ink's box: pen strokes on the pad, connected ink in a photo."""
+def layout_boxes(boxes: dict[int, tuple[float, float, float, float]], params: Params,
+                 parent: dict[int, int] | None = None, cut_p: float | None = None) -> Layout:
+    """The same, from each piece of ink's box: pen strokes on the pad, connected ink in a photo.
+    parent: pieces cut from one ink (cuts.py, joined.py) -> that ink. A boundary between two of
+    its pieces is a candidate cut: P(split) is params.cut (or cut_p), and the networks decide it."""
+    cut_p = params.cut if cut_p is None else cut_p
     if not boxes:
         return Layout([], [])
     height = max(max(b[3] for b in boxes.values()) - min(b[1] for b in boxes.values()), 1e-9)
@@ -180,8 +198,28 @@ def layout_boxes(boxes: dict[int, tuple[float, float, float, float]], params: Pa
         real = [max(atoms, key=lambda a: max(a.width, a.height))]
     w = np.array(params.weights)
 
+    def cut(a: Atom, b: Atom) -> bool:
+        return bool(parent) and bool({parent[i] for i in a.strokes if i in parent} & {parent[i] for i in b.strokes if i in parent})
+
+    whole: dict[int, tuple] = {}                    # each cut ink's own box: the union of its pieces'
+    for i, k in (parent or {}).items():
+        if i in boxes:
+            b = whole.get(k, boxes[i])
+            whole[k] = (min(b[0], boxes[i][0]), min(b[1], boxes[i][1]), max(b[2], boxes[i][2]), max(b[3], boxes[i][3]))
+
+    def size(a: Atom) -> float:
+        """An atom's size, or its whole ink's when it is a piece: a piece is small because it was
+        cut, not because it is a speck or a bar that belongs to its neighbour."""
+        boxes_ = [a.box] + [whole[parent[i]] for i in a.strokes if parent and i in parent]
+        return max(max(b[2] - b[0], b[3] - b[1]) for b in boxes_)
+
     def p_split(a: Atom, b: Atom) -> float:
-        return 1.0 / (1.0 + math.exp(-float(np.clip(w @ features(a, b, height), -50, 50))))
+        if cut(a, b):
+            return cut_p
+        f = features(a, b, height)
+        if parent:
+            f[3] = min(size(a), size(b)) / height
+        return 1.0 / (1.0 + math.exp(-float(np.clip(w @ f, -50, 50))))
 
     merged, p = [real[0]], []
     for a in real[1:]:                        # decided joins merge now: left to right, one pass
@@ -193,7 +231,7 @@ def layout_boxes(boxes: dict[int, tuple[float, float, float, float]], params: Pa
         else:
             merged.append(a)
             p.append(q)
-    return Layout(merged, p, specks, height)
+    return Layout(merged, p, specks, height, [cut(a, b) for a, b in zip(merged, merged[1:])])
 
 
 @dataclass

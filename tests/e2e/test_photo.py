@@ -8,7 +8,7 @@ import json
 import pytest
 
 from drawings import SEVEN
-from photos import bad_files, big_jpeg, photo, turned_with_exif
+from photos import bad_files, big_jpeg, photo, touching, turned_with_exif
 
 from .conftest import Server
 
@@ -59,6 +59,17 @@ def test_a_photo_is_read_chosen_dropped_or_pasted(app, tmp_path, oracle, how):
     assert app.predictions == n + 1 and app.attr("mode") == "photo"
     boxes = app.page.evaluate("document.documentElement.dataset.photos")
     assert boxes == "1" and got["message"].startswith(f"Reads {p.lines[0]}")
+
+
+def test_touching_digits_are_read_each_in_its_own_box(app, tmp_path, oracle):
+    p = touching("386", 1)
+    expected = oracle.read(p.jpeg)
+    got = read(app, p.jpeg, tmp_path=tmp_path)
+    assert got["number"] == expected["number"] == "386"
+    # one box a digit: each listed under the number, and tapping the second one's selects it
+    assert app.page.locator("#number-digits li").count() == 3
+    quads = [s["quad"] for s in expected["photo"]["symbols"] if not s["rejected"]]
+    assert len(quads) == 3 and max(quads[0][0::2]) <= min(quads[2][0::2])
 
 
 def test_a_phone_photo_stored_on_its_side_reads_upright(app, tmp_path):

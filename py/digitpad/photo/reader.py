@@ -19,6 +19,7 @@ from ..views import Thresholds, UNCERTAIN, check_probabilities, image_bytes, pre
 from .decode import MAX_SIDE, PhotoError, decode, from_pixels
 from .ink import Upright, find_ink, median
 from .framing import frame
+from .cuts import cut_touching
 from .symbols import find_symbols, group_lines, paint
 
 MAX_CANDIDATES = 800      # images in one photo's batch; past it the photo is mostly not numbers
@@ -115,11 +116,13 @@ def plan(photo: Photo, params: Params, th: Thresholds, crop=None, known: Upright
     t1 = time.perf_counter()
     comp, ids, usual = find_symbols(ink.mask, ink.rules, crop is not None)
     lines = group_lines(comp, ids, usual)[:MAX_LINES]
+    heights = [median(np.array([comp.boxes[i, 3] - comp.boxes[i, 1] for i in ln], float)) for ln in lines]
+    comp, lines, parent = cut_touching(comp, lines, heights)
     images: dict[tuple, np.ndarray] = {}
     per_line = []
     for ids_of_line in lines:
         boxes = {i: tuple(float(v) for v in comp.boxes[i]) for i in ids_of_line}
-        lay = layout_boxes(boxes, params)
+        lay = layout_boxes(boxes, params, parent)
         if len(lay.atoms) > MAX_ATOMS:         # mostly not numbers: geometry alone decides
             runs = best_reading(lay, {}).runs
         else:
@@ -154,7 +157,8 @@ def plan(photo: Photo, params: Params, th: Thresholds, crop=None, known: Upright
                 digit = float(probs[i].max()) * (1.0 if pd is None else float(pd[i]))
                 # on paper, not every mark is a digit: a printed label's letters may stand as
                 # symbols of their own (rejected), instead of being joined to a digit beside them
-                p_one[run] = digit if pd is None else max(digit, (1 - float(pd[i])) * NOT_A_DIGIT)
+                # ... but a piece cut out of an ink is there to be a digit: rejected, it is no symbol
+                p_one[run] = digit if pd is None or lay.partial(run) else max(digit, (1 - float(pd[i])) * NOT_A_DIGIT)
             reading = best_reading(lay, p_one if len(lay.atoms) > 1 and len(lay.atoms) <= MAX_ATOMS else {})
             line = []
             for run in reading.runs:

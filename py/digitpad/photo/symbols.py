@@ -78,7 +78,12 @@ def label(mask: np.ndarray) -> Components:
         if (labels == before).all():
             break
     _, lab = np.unique(labels, return_inverse=True)
-    k = lab.max() + 1
+    return from_runs(rows, s, e, lab)
+
+
+def from_runs(rows: np.ndarray, s: np.ndarray, e: np.ndarray, lab: np.ndarray) -> Components:
+    """Components from labelled runs (label 0..k-1; a label may have no runs left)."""
+    k = int(lab.max()) + 1 if len(lab) else 0
     boxes = np.empty((k, 4), int)
     boxes[:, 0] = np.full(k, 1 << 30)
     boxes[:, 1] = np.full(k, 1 << 30)
