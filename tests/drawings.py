@@ -52,6 +52,30 @@ def number(text: str, gap: float = 0.25, height: float = 90.0) -> list[list[tupl
     return out
 
 
+# each digit as a quick writer makes it when the pen does not lift between digits: from its
+# top left, ending where the line on to the next digit begins
+JOINED = {
+    "0": [_arc(0.5, 0.5, 0.38, 0.5, 265, -85, 28)],
+    "1": [[(0.45, 0.0), (0.5, 1.0)]],
+    "2": TEMPLATES["2"],
+    "7": TEMPLATES["7"],
+}
+
+
+def joined(text: str, gap: float = 0.2, height: float = 90.0) -> list[list[tuple[float, float]]]:
+    """The digits of text in a row, written in one stroke: each digit's stroke runs on into the
+    next one's. Digits of more than one stroke are not joined here."""
+    width = 0.6 * height
+    total = len(text) * width + (len(text) - 1) * gap * height
+    x, y = (280 - total) / 2, (280 - height) / 2
+    line: list[tuple[float, float]] = []
+    for ch in text:
+        (stroke,) = JOINED[ch]
+        line += [(x + px * width, y + py * height) for px, py in stroke]
+        x += width + gap * height
+    return [line]
+
+
 def five_with_a_floating_bar() -> list[list[tuple[float, float]]]:
     """A 5 whose top bar, drawn last, floats above and to the right of its body."""
     body = [(100, 70), (96, 130)] + [(140 + 45 * np.cos(a), 170 + 45 * np.sin(a)) for a in np.radians(np.linspace(-150, 150, 20))]

@@ -42,14 +42,12 @@ def test_the_boundary_model_learns_that_gaps_split(mnist_test):
 def test_the_report_splits_misses_into_segmentation_and_recognition(mnist_test):
     """score() reads with the shipped models, as the page does; its shares agree with each other."""
     import json
-    from dataclasses import fields
 
     from train.config import NumbersConfig, resolve
     from train.numbers import Reader, datasets, score
     x, y = mnist_test
     models = resolve("models")
-    seg = json.loads((models / "models.json").read_text())["segmentation"]["params"]
-    params = Params(**{f.name: tuple(seg[f.name]) if f.name == "weights" else seg[f.name] for f in fields(Params)})
+    params = Params.from_models_json(json.loads((models / "models.json").read_text()))
     s = score(Reader(models, params), *datasets(x[:60], y[:60], NumbersConfig(), 5, 20, 30, 10))
     assert s["numbers"] == 20 and s["singles"] == 30 and s["pairs"] == 10
     assert s["numbers_exact"] + s["numbers_miscounted"] <= 1.0

@@ -37,6 +37,7 @@ class Number:
     strokes: list[Stroke]
     digit_of: list[int]      # for each stroke, which digit of the number it belongs to
     labels: list[int]
+    joins: list[tuple[int, int]] | None = None   # joined: the first stroke's joining curves (first, last point)
 
 
 def traced(images: np.ndarray, seed: int) -> list[list[Stroke]]:
@@ -81,6 +82,37 @@ def compose(digits: list[list[Stroke]], labels: list[int], rng: np.random.Genera
     centre = (lo + hi) / 2
     out = [Stroke((p - centre) * k + PAD / 2, PEN, pen) for p in sheared]
     return Number(out, digit_of, labels)
+
+
+def join_digits(num: Number, rng: np.random.Generator) -> Number:
+    """The number written without lifting the pen, as a quick writer joins digits: each digit's
+    longest stroke, turned to start at its leftmost end, runs on into the next one's through a
+    joining curve (bowed by up to a fifth of its length). A digit's other strokes (a 4's second
+    stroke, a 5's bar) stay strokes of their own."""
+    mains = []
+    for d in range(len(num.labels)):
+        own = [i for i, k in enumerate(num.digit_of) if k == d]
+        if not own:
+            continue
+        i = max(own, key=lambda i: float(np.linalg.norm(np.diff(num.strokes[i].points, axis=0), axis=1).sum()))
+        mains.append(i)
+    chain = num.strokes[mains[0]].points
+    chain = chain[::-1] if chain[-1, 0] < chain[0, 0] else chain
+    joins = []
+    for i in mains[1:]:
+        nxt = num.strokes[i].points
+        nxt = nxt[::-1] if nxt[-1, 0] < nxt[0, 0] else nxt
+        a, b = chain[-1], nxt[0]
+        normal = np.array([-(b - a)[1], (b - a)[0]])
+        control = (a + b) / 2 + normal * rng.uniform(-0.2, 0.2)
+        t = np.linspace(0, 1, 10)[1:-1, None]
+        bridge = (1 - t) ** 2 * a + 2 * (1 - t) * t * control + t ** 2 * b
+        joins.append((len(chain) - 1, len(chain) + len(bridge)))
+        chain = np.concatenate([chain, bridge, nxt])
+    pen = num.strokes[0].width
+    rest = [i for i in range(len(num.strokes)) if i not in mains]
+    strokes = [Stroke(chain, PEN, pen)] + [num.strokes[i] for i in rest]
+    return Number(strokes, [-1] + [num.digit_of[i] for i in rest], num.labels, joins)
 
 
 def make_numbers(pool: list[list[Stroke]], labels: np.ndarray, n: int, seed: int, lengths=(2, 6),
@@ -162,6 +194,21 @@ def datasets(images, labels, cfg: NumbersConfig, seed: int, n_numbers: int, n_si
     return numbers, singles, pairs
 
 
+def joined_numbers(images, labels, n: int, seed: int) -> list[Number]:
+    """Numbers of 2-4 digits written without lifting the pen, a little closer than apart (0-30% of
+    the height between inks before joining, as quick writers write)."""
+    rng = np.random.default_rng(seed + 3)
+    return [join_digits(num, rng) for num in make_numbers(traced(images, seed), labels, n, seed + 4,
+                                                           lengths=(2, 4), gap=(0.0, 0.3))]
+
+
+def score_joined(reader: Reader, numbers: list[Number]) -> dict:
+    got = [reader.read(num.strokes)["number"] for num in numbers]
+    want = ["".join(map(str, num.labels)) for num in numbers]
+    return {"joined": len(numbers), "joined_exact": round(sum(a == b for a, b in zip(got, want)) / max(len(numbers), 1), 5),
+            "joined_miscounted": round(sum(len(a) != len(b) for a, b in zip(got, want)) / max(len(numbers), 1), 5)}
+
+
 def run_numbers(cfg: NumbersConfig, log=print) -> dict:
     t0 = time.perf_counter()
     d = mnist_dir(cfg.data_dir)
@@ -169,11 +216,15 @@ def run_numbers(cfg: NumbersConfig, log=print) -> dict:
     models = resolve(cfg.models_dir)
     _, va = digit_split(models, len(train_x))          # the digit network's own validation images
     va = va[:cfg.limit] if cfg.limit else va
-    val = datasets(train_x[va], train_y[va], cfg, cfg.seed, cfg.val_numbers, cfg.val_singles or len(va),
-                   cfg.val_numbers // 2)
-    log(f"validation sets ready in {time.perf_counter() - t0:.0f}s")
     best = None
-    for overlap in floats(cfg.overlaps):         # the rules, chosen on validation; the weights, fitted there
+    if not cfg.fit:               # the rules as they are: measured, not chosen again
+        doc = json.loads((models / "models.json").read_text())
+        best = (None, Params.from_models_json(doc), (doc.get("segmentation") or {}).get("validation"))
+    else:
+        val = datasets(train_x[va], train_y[va], cfg, cfg.seed, cfg.val_numbers, cfg.val_singles or len(va),
+                       cfg.val_numbers // 2)
+        log(f"validation sets ready in {time.perf_counter() - t0:.0f}s")
+    for overlap in floats(cfg.overlaps) if cfg.fit else []:         # the rules, chosen on validation; the weights, fitted there
         for speck in floats(cfg.specks):
             base = Params(overlap=overlap, speck=speck)
             x, y = boundary_data(val[0] + val[2], base)
@@ -191,6 +242,9 @@ def run_numbers(cfg: NumbersConfig, log=print) -> dict:
     test = datasets(test_x, test_y, cfg, cfg.seed + 100, cfg.test_numbers, cfg.test_singles or len(test_x),
                     cfg.test_numbers)
     test_scores = score(Reader(models, params), *test)
+    if cfg.joined_numbers:
+        joined = joined_numbers(test_x, test_y, cfg.joined_numbers, cfg.seed + 200)
+        test_scores.update(score_joined(Reader(models, params), joined))
     report = {"params": asdict(params), "validation": val_scores, "test": test_scores,
               "seconds": round(time.perf_counter() - t0)}
     reports = resolve(cfg.reports_dir)

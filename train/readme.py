@@ -27,6 +27,7 @@ def digits_table(e: dict) -> list[str]:
               f"affine + stroke-width augmentation"
               f"{', label smoothing ' + str(cfg['label_smoothing']) if cfg.get('label_smoothing') else ''}"
               f"{', ' + format(cfg['traced_p'], '.0%') + ' of images traced and drawn as on the pad' if cfg.get('traced_p') else ''}"
+              f"{', ' + format(cfg['cut_pieces'], ',') + ' cut pieces of touching digits added' if cfg.get('cut_pieces') else ''}"
               f", seed {t.get('seed')}")
     return [
         "| digit network (`models/digits.onnx`) | digitpad | TF.js app |",
@@ -35,6 +36,8 @@ def digits_table(e: dict) -> list[str]:
         f"| validation accuracy (5,000 training images held out; recipe chosen here) | {_pct(m.get('val_accuracy'))} | – |",
         *([f"| validation digits traced and drawn as on the pad | {_pct(m['val_traced_accuracy'])} | – |"]
           if m.get("val_traced_accuracy") else []),
+        *([f"| touching test digits cut as a photo's reader cuts them: a stub of a neighbour, or a bit lost "
+           f"({m['cut_test_pieces']:,}) | {_pct(m['cut_test_accuracy'])} | – |"] if m.get("cut_test_accuracy") else []),
         f"| parameters | {e['parameters']:,} | {TFJS['parameters']:,} |",
         f"| expected calibration error on test, before → after temperature scaling "
         f"(T = {cal.get('temperature', 1):.3f}, fitted on validation) | "
@@ -55,6 +58,10 @@ def digit_or_not_table(e: dict) -> list[str]:
         f"| MNIST test digits accepted ({ours['digits']:,}) | **{_pct(ours['digits_accepted'])}** | {_pct(base['digits_accepted'])} |",
         f"| traced test digits accepted (drawn as on the pad) | **{_pct(m['traced_digits_accepted'])}** | {_pct(m['baseline_traced_digits_accepted'])} |",
         f"| area under the ROC curve | {ours['auroc']:.4f} | {base['auroc']:.4f} |",
+        *([f"| touching test digits cut apart: cut digits accepted ({m['cut_digits']:,}) / "
+           + " / ".join(f"{k} rejected" for k in m["cut_pieces_rejected_by_kind"]) + " | "
+           + " / ".join([_pct(m["cut_digits_accepted"], 1)] + [_pct(v, 1) for v in m["cut_pieces_rejected_by_kind"].values()])
+           + " | – |"] if "cut_digits_accepted" in m else []),
         *([f"| validation: non-digits of the training hands and fonts, unseen seeds, rejected "
            f"({m['validation']['nondigits']:,}) | {_pct(m['validation']['nondigits_rejected'], 1)} | – |"]
           if "validation" in m else []),
@@ -80,6 +87,8 @@ def numbers_table(e: dict) -> list[str]:
         *([f"| single traced digits read right (recognition alone) | {_pct(m['singles_right'])} | – |"]
           if "singles_right" in m else []),
         f"| two digits with a gap ≥ 8% of their height read as two ({m['pairs']:,}) | {_pct(m['pairs_two'])} | ≥ 99% |",
+        *([f"| numbers of 2-4 digits written without lifting the pen, one stroke from digit to digit ({m['joined']:,}) | "
+           f"**{_pct(m['joined_exact'], 1)}** | ≥ 95% |"] if "joined_exact" in m else []),
     ]
 
 

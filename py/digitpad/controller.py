@@ -267,7 +267,7 @@ class Controller:
         if self.selected is None:
             return None
         ids = set(self.selected)
-        chosen = [s for s in self.drawing.strokes if not s.is_pen or s.uid in ids]
+        chosen = [s for s in self.reader.atoms if not s.is_pen or s.uid in ids]
         return chosen if any(s.is_pen for s in chosen) else None
 
     def subject(self) -> tuple[Drawing, bool]:
@@ -316,6 +316,8 @@ class Controller:
             p_digit = None if digit_or_not is None else check_probabilities(digit_or_not, n, 2, "the digit-or-not model")[:, 1]
             return {"sweep": sweep_view(angles, probs, p_digit), "message": ""}
 
+        # the strokes the page turns: a piece of a joined stroke turns its whole stroke
+        picked = set() if self.selected is None else {self.reader.parent.get(u, u) for u in self.selected}
         turned = None if self.selected is None else [i for i, s in enumerate(self.drawing.strokes)
-                                                     if not s.is_pen or s.uid in set(self.selected)]
+                                                     if not s.is_pen or s.uid in picked]
         return Step({"turned": turned}, next(chunks), finish, chunks)

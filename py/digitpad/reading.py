@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import joined
 from .render import render
 from .segment import Layout, Params, best_reading, layout
 from .strokes import Stroke
@@ -55,6 +56,8 @@ class Reader:
         self.thresholds = thresholds or Thresholds()
         self.cache: OrderedDict[tuple, Result] = OrderedDict()
         self.symbols: list[Symbol] = []      # the number read last, in reading order
+        self.atoms: list[Stroke] = []        # its strokes, a stroke joining digits cut in pieces (joined.py)
+        self.parent: dict[int, int] = {}     # a piece's uid -> the uid of the stroke it was cut from
 
     def plan(self, strokes: list[Stroke], normalize: bool, fresh: bool = False):
         """(batch or None, finish(digits, digit_or_not) -> view), or None for an empty pad."""
@@ -62,16 +65,19 @@ class Reader:
         if whole is None:
             self.symbols = []
             return None
-        lay = layout(strokes, self.params)
+        pieces, parent = joined.split(strokes)
+        self.atoms = pieces
+        self.parent = {pieces[i].uid: strokes[k].uid for i, k in parent.items()}
+        lay = layout(pieces, self.params, parent)
         runs = lay.candidates(self.params) if len(lay.atoms) > 1 else [(0, 1)]
         wanted: dict[tuple, np.ndarray | None] = {_key(strokes, None, normalize): whole}
         run_keys = {}
         for run in runs:
-            k = _key(strokes, lay.strokes_of(run), True)
+            k = _key(pieces, lay.strokes_of(run), True)
             run_keys[run] = k
             wanted.setdefault(k, None)
         todo = [k for k in wanted if k not in self.cache or (fresh and k == _key(strokes, None, normalize))]
-        images = [wanted[k] if wanted[k] is not None else render(_subset(strokes, list(_pens_of(k, strokes))), True)
+        images = [wanted[k] if wanted[k] is not None else render(_subset(pieces, list(_pens_of(k, pieces))), True)
                   for k in todo]
         whole_key = _key(strokes, None, normalize)
 

@@ -127,9 +127,16 @@ def _farthest(points: np.ndarray, xs: list, ys: list, i: int, j: int) -> tuple[f
 
 def simplify(points: np.ndarray, tolerance: float) -> np.ndarray:
     """Ramer-Douglas-Peucker: the fewest points whose polyline stays within `tolerance`."""
+    if len(points) < 3 or tolerance <= 0:
+        return points
+    return points[corners(points, tolerance)]
+
+
+def corners(points: np.ndarray, tolerance: float) -> np.ndarray:
+    """The indices of the points simplify() keeps: the polyline's turns at that tolerance."""
     n = len(points)
     if n < 3 or tolerance <= 0:
-        return points
+        return np.arange(n)
     xs, ys = points[:, 0].tolist(), points[:, 1].tolist()
     keep = [False] * n
     keep[0] = keep[-1] = True
@@ -142,7 +149,7 @@ def simplify(points: np.ndarray, tolerance: float) -> np.ndarray:
         if dist > tolerance:
             keep[m] = True
             todo += [(i, m), (m, j)]
-    return points[np.array(keep)]
+    return np.flatnonzero(keep)
 
 
 def simplified(s: Stroke, share: float = SIMPLIFY, short: int = 32) -> Stroke:

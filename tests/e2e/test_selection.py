@@ -1,6 +1,6 @@
 """One symbol at a time (issue 28), in the real page: a digit of a number is selected by click or
 by keyboard, the whole answer describes it, and "Not right?" teaches that digit alone."""
-from drawings import number
+from drawings import joined, number
 
 # A 4, then a 1 written with a long flag that the shipped networks read as a 7 (70% sure)
 FOUR_AND_FLAG_ONE = [[(x - 70, y) for x, y in s] for s in number("4", height=150)] + \
@@ -53,12 +53,28 @@ def test_the_least_certain_digit_is_selected_and_outlined(app):
     assert app.page.text_content("#number") == "47"
     assert selected(app) == 1 and app.digit() == "7"
     # the outline, in the selection's blue, is painted around the right-hand symbol only
-    cols = app.page.eval_on_selector("#pad", """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    cols = outline_columns(app)
+    assert sum(cols[150:]) > 50 and sum(cols[:120]) == 0
+
+
+def outline_columns(app) -> list[int]:
+    """How many pixels of the selection's blue outline each column of the pad (in pad units) holds."""
+    return app.page.eval_on_selector("#pad", """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
         const out = new Array(280).fill(0);
         for (let i = 0; i < d.length; i += 4) { const p = i / 4, x = Math.floor((p % c.width) * 280 / c.width);
           if (d[i + 2] > 150 && d[i] < 80 && d[i + 1] < 130) out[x]++; }
         return out; }""")
-    assert sum(cols[150:]) > 50 and sum(cols[:120]) == 0
+
+
+def test_a_number_written_in_one_stroke_is_read_and_its_second_digit_outlined(app):
+    (line,) = joined("10")
+    written(app, [line])
+    assert app.page.text_content("#number") == "10"
+    select_and_wait(app, lambda: app.page.click("#number-digits li:nth-child(2)"))
+    assert selected(app) == 1 and app.digit() == "0"
+    cols = outline_columns(app)
+    one = max(x for x, _ in line[:2])              # the 1: the stroke's first two points
+    assert sum(cols[int(one) + 20:]) > 50 and sum(cols[:int(one) + 5]) == 0    # the 0's piece, not the stroke
 
 
 def test_a_misread_digit_is_taught_alone_and_the_number_reads_right(app):
