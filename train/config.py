@@ -41,6 +41,12 @@ class DigitsConfig:
     report_traced: bool = False   # also measure traced validation digits when traced_p is 0 (the sweep does)
     label_smoothing: float = 0.05 # with traced_p 0.25: best validation mean (99.63%); temperature scaling undoes its underconfidence
     extra_samples: str = ""       # a file exported by the page's Collect panel
+    # touching training digits cut as the photo reader cuts them (train/pieces.py): a digit with a
+    # stub of its neighbour, or missing a bit of its own, keeps its label; added to the 55,000.
+    # 0 (off): tried at 10,000 with digit-or-not's 6,000, the networks read MNIST test 99.79% and cut
+    # digits 99.1%, but separate-digit photos fell 97.7% -> 95.8% and 2-3 lines 95.8% -> 90.8%
+    # for 5 points on touching ones (docs/models.md, "Cut pieces"): not shipped
+    cut_pieces: int = 0
     threads: int = 0              # 0: all cores
     device: str = "cpu"           # "cuda" trains on a GPU; the recipe and its 30-minute budget are for 2 CPU cores
     export: bool = True
@@ -60,6 +66,10 @@ class DigitOrNotConfig:
     negatives: int = 24000        # generated non-digits for training
     heldout_negatives: int = 3000 # from hands, fonts and seeds training never sees
     accept_rate: float = 0.993    # threshold: accept this share of validation digits (target >= 99%, with margin)
+    # touching training digits cut as the reader cuts them (train/pieces.py): this many cut digits
+    # are digits, and as many "two digits" and "half a digit" pieces are not; the report's come from
+    # test digits. 0 (off): see DigitsConfig.cut_pieces
+    cut_pieces: int = 0
     extra_samples: str = ""
     limit: int = 0
     threads: int = 0
@@ -78,6 +88,8 @@ class NumbersConfig:
     test_numbers: int = 2000      # numbers, and as many two-digit pairs, from the test images
     test_singles: int = 0         # single test digits to keep whole; 0: all 10,000
     limit: int = 0                # >0: only this many validation and test images (smoke runs)
+    joined_numbers: int = 400     # test numbers of 2-4 digits written without lifting the pen (numbers.join_digits)
+    fit: bool = True              # False: measure the rules in models.json as they are (the fit takes 15 minutes)
     pair_min_gap: float = 0.08    # pairs for "two digits apart are read as two": gap >= 8% of the height
     min_singles_whole: float = 0.997   # a rule set must keep this share of validation digits whole
     # The grid each run searches on validation. In the 18-set run of 2026-11-23, overlap 0.7 and
@@ -118,6 +130,9 @@ class PhotosConfig:
     multi: int = 120            # photos of 2-3 lines
     phone: float = 0.2          # share at phone size (4032x3024); the rest are 2 MP scans
     pictures: int = 6           # photos drawn with their boxes in reports/photos.png
+    # the touching variant (--touching 0.75): this share of neighbouring digits written so close
+    # that their inks meet, 2-6 digits a line; reported in reports/photos_touching.json
+    touching: float = 0.0
     write_readme: bool = True
 
 

@@ -59,6 +59,18 @@ def build_sets(cfg: DigitOrNotConfig, models: Path, log) -> dict:
     sets["val_neg"], _ = generate(max(n_neg // 10, 10), seed=cfg.seed * 1000 + 2)
     sets["test_neg"], sets["test_kinds"] = generate(cfg.limit or cfg.heldout_negatives, seed=cfg.seed * 1000 + 3,
                                                     heldout=True)
+    if cfg.cut_pieces:            # what a cut gives: digits with a stub, and two or half digits (pieces.py)
+        from .pieces import cut_pieces
+        labels = load_split(d, "train")[1]
+        n = min(cfg.cut_pieces, cfg.limit) if cfg.limit else cfg.cut_pieces
+        pos, _, neg, kinds = cut_pieces(images[tr[:n_tr]], labels[tr[:n_tr]], n, n, cfg.seed * 1000 + 4)
+        sets["train_pos"] = np.concatenate([sets["train_pos"], pos])
+        sets["train_neg"] = np.concatenate([sets["train_neg"], neg])
+        sets["train_kinds"] = list(sets["train_kinds"]) + kinds
+        test_y = load_split(d, "test")[1]
+        m = max(n // 6, 10)
+        sets["test_cut"], _, sets["test_cut_neg"], sets["test_cut_kinds"] = cut_pieces(
+            test_x[: cfg.limit or len(test_x)], test_y[: cfg.limit or len(test_x)], m, m, cfg.seed * 1000 + 5)
     if cfg.extra_samples:
         from .samples import digit_or_not_samples
         x, is_digit = digit_or_not_samples(Path(cfg.extra_samples))
@@ -118,6 +130,7 @@ def run_digit_or_not(cfg: DigitOrNotConfig, log=print) -> dict:
                "nondigits_rejected_by_kind": _by_kind(p["test_neg"], sets["test_kinds"], th),
                "baseline_nondigits_rejected_by_kind": _by_kind(base["test_neg"], sets["test_kinds"], th_base),
                "heldout": {"hands": list(HELDOUT_HANDS), "training_hands": list(HANDS)},
+               **_cut_rates(net, sets, th),
                "train_seconds": round(train_s, 1)}
     log(json.dumps({k: metrics[k] for k in ("digit_or_not", "baseline_max_softmax", "traced_digits_accepted")}))
     reports.mkdir(parents=True, exist_ok=True)
@@ -148,3 +161,13 @@ def _by_kind(p: np.ndarray, kinds: list[str], th: float) -> dict:
         m = np.array([x == k for x in kinds])
         out[k] = round(float((p[m] < th).mean()), 4)
     return out
+
+
+def _cut_rates(net, sets: dict, th: float) -> dict:
+    """Touching MNIST **test** digits cut as the reader cuts them: a digit with a stub accepted,
+    and two digits or half of one rejected (pieces.py)."""
+    if "test_cut" not in sets:
+        return {}
+    pos, neg = predict(net, sets["test_cut"])[:, 1], predict(net, sets["test_cut_neg"])[:, 1]
+    return {"cut_digits_accepted": round(float((pos >= th).mean()), 5), "cut_digits": len(pos),
+            "cut_pieces_rejected_by_kind": _by_kind(neg, sets["test_cut_kinds"], th)}

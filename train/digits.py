@@ -63,6 +63,13 @@ def train_digits(cfg: DigitsConfig, extra: tuple[np.ndarray, np.ndarray] | None 
         va = va[: max(cfg.limit // 5, 1)]
     x = torch.from_numpy(to_float(images[tr]))
     y = torch.from_numpy(labels[tr])
+    if cfg.cut_pieces:            # touching digits cut as the reader cuts them: from training images only
+        from .pieces import cut_pieces
+        n = min(cfg.cut_pieces, cfg.limit // 5) if cfg.limit else cfg.cut_pieces
+        px, py, _, _ = cut_pieces(images[tr], labels[tr], n, 0, cfg.seed + 500)
+        log(f"cut pieces: {len(py)} digits cut from touching runs")
+        extra = (px, py) if extra is None or not len(extra[1]) else \
+            (np.concatenate([extra[0], px]), np.concatenate([extra[1], py]))
     if extra is not None and len(extra[1]):
         x = torch.cat([x, torch.from_numpy(extra[0])])
         y = torch.cat([y, torch.from_numpy(extra[1])])
@@ -138,6 +145,12 @@ def run_digits(cfg: DigitsConfig, log=print) -> dict:
         test_x, test_y = test_x[: cfg.test_limit], test_y[: cfg.test_limit]
     test_xf = to_float(test_x)
     metrics = evaluate_digits(onnx_path, test_xf, test_y, reports, resolve(cfg.out_dir) / "log.jsonl")
+    if cfg.cut_pieces:            # touching test digits, cut as the reader cuts them
+        from .evaluate import predict
+        from .pieces import cut_pieces
+        px, py, _, _ = cut_pieces(test_x, test_y, min(2000, len(test_y)), 0, cfg.seed + 600)
+        metrics["cut_test_accuracy"] = round(float((predict(net, px).argmax(1) == py).mean()), 5)
+        metrics["cut_test_pieces"] = len(py)
     z = calibrate.logits(net, test_xf)
     before, after = calibrate.softmax(z), calibrate.softmax(z, temperature)
     calibrate.plot_reliability(before, after, test_y, temperature, reports / "digits_reliability.png")
@@ -150,6 +163,7 @@ def run_digits(cfg: DigitsConfig, log=print) -> dict:
         "temperature": temperature,
         "metrics": {"test_accuracy": metrics["test_accuracy"], "test_images": metrics["test_images"],
                     "val_accuracy": summary["val_accuracy"], "val_traced_accuracy": summary["val_traced_accuracy"],
+                    "cut_test_accuracy": metrics.get("cut_test_accuracy"), "cut_test_pieces": metrics.get("cut_test_pieces"),
                     "per_class_accuracy": metrics["per_class_accuracy"], "calibration": calibration},
         "training": {"command": command_line(), "seed": cfg.seed, "epochs": cfg.epochs,
                      "train_images": summary["train_images"], "train_wall_seconds": summary["train_wall_seconds"],
