@@ -31,13 +31,13 @@ from drawings import SEVEN, SIX  # noqa: E402  (the tests' drawings: one definit
 # dense_digits: Playwright waits a frame for each mouse move, so a dense digit takes seconds to draw
 FULL = {"visits": 5, "returns": 3, "digits": 40, "dense_digits": 6, "clicks": 30, "sweeps": 5, "phone_visits": 3,
         "photos": 7, "engine_visits": 3, "taught": [0, 500, 3000, 20000], "reloads": 3, "inside_digits": 20,
-        "camera_frames": 40}
+        "camera_frames": 40, "joined": 6}
 # pad units between points: about 3 px on a 400-px pad, what the coalesced events of a 500-1000 Hz mouse
 # or a pen give at a writing pace; a 60-120 Hz touch screen reports points 2-5 times further apart
 DENSE_STEP = 2.0
 QUICK = {"visits": 2, "returns": 1, "digits": 6, "dense_digits": 1, "clicks": 5, "sweeps": 2, "phone_visits": 1,
          "photos": 1, "engine_visits": 1, "taught": [0, 50], "reloads": 1, "inside_digits": 2,
-         "camera_frames": 5}
+         "camera_frames": 5, "joined": 1}
 
 
 def traced_test_digits(n: int) -> list[list[list[tuple[float, float]]]]:
@@ -46,6 +46,16 @@ def traced_test_digits(n: int) -> list[list[list[tuple[float, float]]]]:
     from train.trace import image_to_strokes
     x, _ = load_split(mnist_dir(), "test")
     return [[s.points.tolist() for s in image_to_strokes(x[i] / 255.0)] for i in range(n)]
+
+
+def joined_test_numbers(n: int) -> list[list[list[tuple[float, float]]]]:
+    """Numbers of 2-4 MNIST test digits written without lifting the pen (train/numbers.py's joined
+    variant), densified as a pointer reports them."""
+    from train.data import load_split, mnist_dir
+    from train.numbers import joined_numbers
+    x, y = load_split(mnist_dir(), "test")
+    nums = joined_numbers(x[-400:], y[-400:], n, seed=7)
+    return densified([[s.points.tolist() for s in num.strokes] for num in nums])
 
 
 def densified(digits, step: float = DENSE_STEP):
@@ -133,6 +143,8 @@ def run(plan: dict, dist: Path, log=print) -> dict:
         raw["digitpad"]["explain_ms"] = measure.explains(digitpad, plan["clicks"])
         bench_phases["digit selections"] = measure.since_shown(digitpad)
         raw["digitpad"]["select_ms"] = measure.selections(digitpad, plan["clicks"])
+        bench_phases["numbers written in one stroke"] = measure.since_shown(digitpad)
+        raw["digitpad"]["joined_ms"] = measure.joined_numbers(digitpad, joined_test_numbers(plan.get("joined", 1)))
         bench_phases["Inside the network open"] = measure.since_shown(digitpad)
         raw["digitpad"]["inside"] = measure.inside_panel(digitpad, digits[:plan.get("inside_digits", 2)])
         bench_phases["photos"] = measure.since_shown(digitpad)
@@ -170,6 +182,9 @@ def summarize(raw: dict) -> dict:
             out.update(explain_ms_p50=pct(r["explain_ms"], 50), explain_ms_p90=pct(r["explain_ms"], 90))
         if r.get("select_ms"):
             out.update(select_ms_p50=pct(r["select_ms"], 50), select_ms_p90=pct(r["select_ms"], 90))
+        if r.get("joined_ms"):
+            out.update(joined_ms_p50=pct(r["joined_ms"], 50), joined_ms_p90=pct(r["joined_ms"], 90),
+                       joined_strokes=len(r["joined_ms"]))
         if r.get("inside"):                 # every stroke, panel open and closed again
             i = r["inside"]
             out.update(inside_panel_ms_p50=pct(i["open_panel_ms"], 50), inside_panel_ms_p90=pct(i["open_panel_ms"], 90),

@@ -169,6 +169,17 @@ def selections(app: App, n: int) -> list[float]:
     return out
 
 
+def joined_numbers(app: App, numbers) -> list[float]:
+    """Numbers written without lifting the pen, each on a clear pad: ms from each stroke's end
+    to its answer, the joining stroke's cut candidates read in the same batch."""
+    out = []
+    for strokes in numbers:
+        clear(app, answers_clear=True)
+        out += draw_digit(app, strokes)[0]
+    clear(app, answers_clear=True)
+    return out
+
+
 def inside_panel(app: App, digits) -> dict:
     """"Inside the network" open: each stroke of `digits`, drawn stroke by stroke, to its answer
     (data-stroke-ms) and to the panel painted for that answer (data-inside-stroke-ms, from the same

@@ -100,6 +100,9 @@ def table(r: dict) -> str:
     if "explain_ms_p50" in d:
         rows.append(f"| heat map (Explain) asked → painted, p50 / p90 | {_fmt(d['explain_ms_p50'], 'ms')} / "
                     f"{_fmt(d['explain_ms_p90'], 'ms')} | – | |")
+    if "joined_ms_p50" in d:
+        rows.append(f"| a number written in one stroke (2-4 digits, its cut candidates read too) → answer, p50 / p90 "
+                    f"({d['joined_strokes']} strokes) | {_fmt(d['joined_ms_p50'], 'ms')} / {_fmt(d['joined_ms_p90'], 'ms')} | – | |")
     if "select_ms_p50" in d:
         rows.append(f"| a digit of a number selected → its answer painted, p50 / p90 | {_fmt(d['select_ms_p50'], 'ms')} / "
                     f"{_fmt(d['select_ms_p90'], 'ms')} | – | |")

@@ -12,7 +12,8 @@ pencil (the photo evaluation's generator, MNIST training digits), its boxes over
 docs/screenshot-inside.png: "Inside the network" open for one traced MNIST test 4, a map of conv 2
 selected and a cell of it pointed at: the pad (left) and the panel (right) of the page at that
 moment, side by side (they are far apart on the page).
-The camera's, a zoomed form's and a 360 px phone's: screenshot_camera.py.
+The camera's, a zoomed form's and a 360 px phone's: screenshot_camera.py; digits that touch, on a
+photo and written in one stroke on the pad: screenshot_touching.py.
 """
 from __future__ import annotations
 
@@ -76,8 +77,9 @@ def main(dist: Path = ROOT / "dist", docs: Path = ROOT / "docs") -> None:
         page.close()
         inside(browser, server, docs / "screenshot-inside.png")
         browser.close()
-        from . import screenshot_camera
+        from . import screenshot_camera, screenshot_touching
         screenshot_camera.main(pw, server, docs)
+        screenshot_touching.main(pw, server, docs)
     server.stop()
     print(f"wrote {docs / 'screenshot.png'}, screenshot-digit-2.png, screenshot-digit-4.png, "
           f"{docs / 'screenshot-phone.png'} and {docs / 'screenshot-photo.png'}")
