@@ -84,10 +84,8 @@ def label(mask: np.ndarray) -> Components:
 def from_runs(rows: np.ndarray, s: np.ndarray, e: np.ndarray, lab: np.ndarray) -> Components:
     """Components from labelled runs (label 0..k-1; a label may have no runs left)."""
     k = int(lab.max()) + 1 if len(lab) else 0
-    boxes = np.empty((k, 4), int)
-    boxes[:, 0] = np.full(k, 1 << 30)
-    boxes[:, 1] = np.full(k, 1 << 30)
-    boxes[:, 2:] = -1
+    boxes = np.full((k, 4), -1, int)
+    boxes[:, :2] = 1 << 30
     np.minimum.at(boxes[:, 0], lab, s)
     np.minimum.at(boxes[:, 1], lab, rows)
     np.maximum.at(boxes[:, 2], lab, e)
