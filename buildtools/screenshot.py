@@ -13,7 +13,8 @@ docs/screenshot-inside.png: "Inside the network" open for one traced MNIST test 
 selected and a cell of it pointed at: the pad (left) and the panel (right) of the page at that
 moment, side by side (they are far apart on the page).
 The camera's, a zoomed form's and a 360 px phone's: screenshot_camera.py; digits that touch, on a
-photo and written in one stroke on the pad: screenshot_touching.py.
+photo and written in one stroke on the pad: screenshot_touching.py; a form read row by row:
+screenshot_form.py.
 """
 from __future__ import annotations
 
@@ -77,9 +78,10 @@ def main(dist: Path = ROOT / "dist", docs: Path = ROOT / "docs") -> None:
         page.close()
         inside(browser, server, docs / "screenshot-inside.png")
         browser.close()
-        from . import screenshot_camera, screenshot_touching
+        from . import screenshot_camera, screenshot_form, screenshot_touching
         screenshot_camera.main(pw, server, docs)
         screenshot_touching.main(pw, server, docs)
+        screenshot_form.main(pw, server, docs)
     server.stop()
     print(f"wrote {docs / 'screenshot.png'}, screenshot-digit-2.png, screenshot-digit-4.png, "
           f"{docs / 'screenshot-phone.png'} and {docs / 'screenshot-photo.png'}")

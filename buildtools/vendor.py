@@ -56,12 +56,15 @@ def npm_ci(log=print) -> None:
     # axe-core and puppeteer-core are the tests'; neither goes into dist/
     want = {"pyodide": PYODIDE_VERSION, "onnxruntime-web": ORT_VERSION, "axe-core": AXE_VERSION,
             "puppeteer-core": PUPPETEER_VERSION}
+    # handwriting fonts (@fontsource): training's letters and words, and the forms photos' words
+    dev = json.loads((ROOT / "package.json").read_text())["devDependencies"]
+    want.update({n: v for n, v in dev.items() if n.startswith("@fontsource/")})
     ok = all(_npm_version(name) == v for name, v in want.items())
     if ok:
         return
     if not shutil.which("npm"):
         raise VendorError("npm is not installed: install Node.js and npm (Debian: apt-get install npm), then run this again.")
-    log("npm ci (pyodide, onnxruntime-web, axe-core, puppeteer-core)")
+    log("npm ci (pyodide, onnxruntime-web, axe-core, puppeteer-core, handwriting fonts)")
     r = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=ROOT)
     if r.returncode:
         raise VendorError("npm ci failed: check that the npm registry is reachable, then run this again.")

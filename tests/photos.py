@@ -35,6 +35,22 @@ def touching(digits: str, seed: int = 0, size="scan", paper="plain", ink="blue")
     return make_photo(x, y, rng, size, paper, ink, touch=1.0, chosen=[idx])
 
 
+def form(rows: list, seed: int = 0, table: bool = True, hand: str = "kalam", size: str = "scan"):
+    """A photo of a form whose rows are (item, number, place or None, number or None), or None for
+    a blank row: words in a held-out handwriting family, numbers of validation images."""
+    from train.config import resolve
+    from train.form_make import make_form
+    from train.hand_fonts import family, heldout_hands
+    from train.splits import digit_split
+    x, y = _train()
+    _, va = digit_split(resolve("models"), len(x))
+    rng = np.random.default_rng(seed)
+    pick = lambda digits: [int(rng.choice(va[y[va] == int(d)])) for d in digits or ""]
+    given = [None if r is None else (r[0], pick(r[1]), r[2], pick(r[3])) for r in rows]
+    fonts = [f for f in heldout_hands() if family(f) == hand]
+    return make_form(x, y, rng, fonts, size, given=given, table=table)
+
+
 def widest(digit: str, seed: int = 0, share: float = 0.95):
     """A photo of a wide one of the validation images of `digit` (wider, ink width over height, than
     `share` of them; the very widest are the odd ones out), alone."""

@@ -1,10 +1,10 @@
 """The non-digit generator: what it makes, what it never makes, and the held-out split."""
-from pathlib import Path
 
 import numpy as np
 
 from digitpad.segment import Params, layout
-from train.negatives import CHARS, EXCLUDED, HELDOUT_FAMILIES, LOOKALIKES, SHAPES, fonts, generate, glyph_strokes
+from train.hand_fonts import FONTSOURCE_HELDOUT, family, is_heldout
+from train.negatives import CHARS, EXCLUDED, LOOKALIKES, SHAPES, fonts, generate, glyph_strokes
 from train.trace import image_to_strokes, thin
 
 
@@ -21,8 +21,10 @@ def test_heldout_fonts_are_disjoint_from_training_fonts():
     train, held = fonts(False), fonts(True)
     assert len(train) >= 10 and len(held) >= 3
     assert not set(train) & set(held)
-    assert all(p.name.startswith(HELDOUT_FAMILIES) for p in held)
-    assert not any(p.name.startswith(HELDOUT_FAMILIES) for p in train)
+    assert all(is_heldout(p) for p in held) and not any(is_heldout(p) for p in train)
+    # the npm families are there too, print and joined hands on both sides
+    assert {family(p) for p in held} >= set(FONTSOURCE_HELDOUT)
+    assert {"caveat", "sacramento"} <= {family(p) for p in train}
 
 
 def test_generate_contract_and_determinism():
@@ -44,10 +46,10 @@ def test_heldout_generation_uses_heldout_fonts_and_hands_only(monkeypatch):
         monkeypatch.setattr(neg, name, lambda font, char, real=real: used.append(font) or real(font, char))
     x, kinds = generate(60, seed=9, heldout=True)
     assert x.shape[0] == 60 and {"glyph", "hand"} <= set(kinds)
-    assert used and all(f in neg.HELDOUT_HANDS or Path(f).name.startswith(neg.HELDOUT_FAMILIES) for f in used)
+    assert used and all(f in neg.HELDOUT_HANDS or is_heldout(f) for f in used)
     used.clear()
     generate(60, seed=9)
-    assert used and not any(f in neg.HELDOUT_HANDS or Path(f).name.startswith(neg.HELDOUT_FAMILIES) for f in used)
+    assert used and not any(f in neg.HELDOUT_HANDS or is_heldout(f) for f in used)
 
 
 def test_glyphs_trace_to_strokes():

@@ -46,3 +46,30 @@ def test_each_line_records_the_mnist_images_it_was_written_with(mnist):
     photo = make_photo(images[:500], labels[:500], np.random.default_rng(0), n_lines=3)
     for number, ids in zip(photo.lines, photo.meta["images"]):
         assert number == "".join(str(int(labels[i])) for i in ids) and max(ids) < 500
+
+
+def test_the_forms_variant_writes_held_out_hands_and_scores_each_row(mnist, tmp_path):
+    """--forms: tables of handwritten words and numbers, scored row by row; the words are in
+    families digit-or-not never trained on."""
+    from train.hand_fonts import FONTSOURCE_HELDOUT, handwriting_fonts, is_heldout
+    cfg = PhotosConfig(single=2, pictures=1, write_readme=False, reports_dir=str(tmp_path), seed=5, forms=True)
+    r = run_photos(cfg, log=lambda *a: None)
+    assert json.loads((tmp_path / "photos_forms.json").read_text())["rates"] == r["rates"]
+    assert (tmp_path / "photos_forms.png").exists()
+    assert r["rates"]["first row"]["n"] == 2 and r["rates"]["rows"]["n"] >= 2
+    assert set(FONTSOURCE_HELDOUT) <= set(r["hands"])
+    assert not any(is_heldout(f) for f in handwriting_fonts(False))
+
+
+def test_a_forms_row_reads_right_only_with_its_numbers_and_nothing_else():
+    from train.forms import score_form
+
+    def view(*lines):      # (number, y) each: one symbol a line, its box's middle at y
+        symbols = [{"quad": [0, y - 0.01, 1, y - 0.01, 1, y + 0.01, 0, y + 0.01]} for _, y in lines]
+        return {"photo": {"symbols": symbols, "lines": [{"number": n, "symbols": [i]} for i, (n, _) in enumerate(lines)]}}
+    want, rows = ["22 1", "", "7"], [0.3, 0.4, 0.5]
+    s = score_form(view(("22 1", 0.3), ("7", 0.5)), want, rows, 0.1)
+    assert s["rows"] == [True, True, True] and not s["stray"]
+    s = score_form(view(("Item", 0.2), ("221", 0.3), ("0", 0.4), ("7", 0.51)), want, rows, 0.1)
+    assert s["rows"] == [False, False, True] and s["stray"] == ["Item"]
+    assert s["digits_right"] == [True, True]          # "221" has the right digits, wrongly parted

@@ -85,6 +85,15 @@ def cmd_photos(args) -> None:
     run_photos(from_args(PhotosConfig, args))
 
 
+def cmd_letters(args) -> None:
+    from buildtools.readme import replace_sections
+    from .readme import confusables_table, letters_lines
+    from .written import gate_report
+    r = gate_report(resolve(args.models_dir), resolve(args.reports_dir))
+    replace_sections({"confusables": "\n".join(letters_lines(r) + ["", confusables_table(r)])})
+    print({k: v for k, v in r.items() if k != "confusables_accepted"})
+
+
 def cmd_inside(args) -> None:
     from .data import load_split, mnist_dir
     from .inside import run_inside
@@ -116,6 +125,10 @@ def main(argv=None) -> int:
         s = sub.add_parser(name, help=text)
         add_arguments(s, cls)
         s.set_defaults(func=func)
+    w = sub.add_parser("letters", help="the page's digit-or-not on held-out handwritten letters, words and look-alikes")
+    w.add_argument("--models-dir", default="models")
+    w.add_argument("--reports-dir", default="reports")
+    w.set_defaults(func=cmd_letters)
     c = sub.add_parser("combine", help="build models/combined.onnx (both networks, one trunk) for the page")
     c.add_argument("--models-dir", default="models")
     c.set_defaults(func=cmd_combine)

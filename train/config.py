@@ -70,6 +70,13 @@ class DigitOrNotConfig:
     # are digits, and as many "two digits" and "half a digit" pieces are not; the report's come from
     # test digits. 0 (off): see DigitsConfig.cut_pieces
     cut_pieces: int = 0
+    # letters, pairs and words in handwriting fonts, framed as a photo's ink (written.py): not digits;
+    # and digits in the same fonts: digits. The report's come from held-out families. 0 (off): tried
+    # at 12,000 / 4,000 with --accept-rate 0.995, held-out letters and words rejected 97.9% -> 99.0%,
+    # MNIST test accepted 99.76%, non-digits rejected 98.0%, forms rows (seed 5) 78.5% -> 85.6%, but
+    # separate-digit photos fell 97.7% -> 96.9% (docs/models.md, "Letters and words"): not shipped
+    words: int = 0
+    font_digits: int = 0
     extra_samples: str = ""
     limit: int = 0
     threads: int = 0
@@ -133,6 +140,12 @@ class PhotosConfig:
     # the touching variant (--touching 0.75): this share of neighbouring digits written so close
     # that their inks meet, 2-6 digits a line; reported in reports/photos_touching.json
     touching: float = 0.0
+    # the forms variant (--forms): `single` photos of printed tables, a handwritten item name, a
+    # quantity and sometimes a place and its number a row (form_make.py); reports/photos_forms.json
+    forms: bool = False
+    # the ballpoint variant (--ballpoint): every digit redrawn from its centre lines with a thin
+    # even pen (3.5-7% of its height; MNIST's is about 12%); reports/photos_ballpoint.json
+    ballpoint: bool = False
     write_readme: bool = True
 
 

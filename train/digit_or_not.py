@@ -59,6 +59,18 @@ def build_sets(cfg: DigitOrNotConfig, models: Path, log) -> dict:
     sets["val_neg"], _ = generate(max(n_neg // 10, 10), seed=cfg.seed * 1000 + 2)
     sets["test_neg"], sets["test_kinds"] = generate(cfg.limit or cfg.heldout_negatives, seed=cfg.seed * 1000 + 3,
                                                     heldout=True)
+    if cfg.words:                 # letters and words as a photo's reader frames them (written.py)
+        from .written import confusables, font_digits, letters_and_words
+        n_w = min(cfg.words, cfg.limit) if cfg.limit else cfg.words
+        n_d = min(cfg.font_digits, cfg.limit) if cfg.limit else cfg.font_digits
+        words, word_kinds = letters_and_words(n_w, cfg.seed * 1000 + 6)
+        sets["train_neg"] = np.concatenate([sets["train_neg"], words])
+        sets["train_kinds"] = list(sets["train_kinds"]) + word_kinds
+        sets["train_pos"] = np.concatenate([sets["train_pos"], font_digits(n_d, cfg.seed * 1000 + 7)])
+        # held out: families training never sees
+        sets["test_words"], sets["test_word_kinds"] = letters_and_words(max(n_w // 6, 10), cfg.seed * 1000 + 8, True)
+        sets["test_font_digits"] = font_digits(max(n_d // 4, 10), cfg.seed * 1000 + 9, True)
+        sets["confusables"] = confusables(max(min(cfg.limit, 100) if cfg.limit else 100, 5), cfg.seed * 1000 + 10)
     if cfg.cut_pieces:            # what a cut gives: digits with a stub, and two or half digits (pieces.py)
         from .pieces import cut_pieces
         labels = load_split(d, "train")[1]
@@ -78,7 +90,7 @@ def build_sets(cfg: DigitOrNotConfig, models: Path, log) -> dict:
         sets["train_pos"] = np.concatenate([sets["train_pos"], x[is_digit == 1]])
         sets["train_neg"] = np.concatenate([sets["train_neg"], x[is_digit == 0]])
     log(f"data ready in {time.perf_counter() - t0:.0f}s: " +
-        ", ".join(f"{k} {len(v)}" for k, v in sets.items() if not k.endswith("kinds")))
+        ", ".join(f"{k} {len(v)}" for k, v in sets.items() if not k.endswith("kinds") and k != "confusables"))
     return sets
 
 
@@ -130,7 +142,7 @@ def run_digit_or_not(cfg: DigitOrNotConfig, log=print) -> dict:
                "nondigits_rejected_by_kind": _by_kind(p["test_neg"], sets["test_kinds"], th),
                "baseline_nondigits_rejected_by_kind": _by_kind(base["test_neg"], sets["test_kinds"], th_base),
                "heldout": {"hands": list(HELDOUT_HANDS), "training_hands": list(HANDS)},
-               **_cut_rates(net, sets, th),
+               **_cut_rates(net, sets, th), **_word_rates(net, sets, th),
                "train_seconds": round(train_s, 1)}
     log(json.dumps({k: metrics[k] for k in ("digit_or_not", "baseline_max_softmax", "traced_digits_accepted")}))
     reports.mkdir(parents=True, exist_ok=True)
@@ -171,3 +183,20 @@ def _cut_rates(net, sets: dict, th: float) -> dict:
     pos, neg = predict(net, sets["test_cut"])[:, 1], predict(net, sets["test_cut_neg"])[:, 1]
     return {"cut_digits_accepted": round(float((pos >= th).mean()), 5), "cut_digits": len(pos),
             "cut_pieces_rejected_by_kind": _by_kind(neg, sets["test_cut_kinds"], th)}
+
+
+def _word_rates(net, sets: dict, th: float) -> dict:
+    """Held-out handwriting families: their letters and words rejected, their digits accepted, and
+    each confusable letter beside its digit (accepted as a digit; read as which)."""
+    if "test_words" not in sets:
+        return {}
+    words = predict(net, sets["test_words"])[:, 1]
+    digits = predict(net, sets["test_font_digits"])[:, 1]
+    pairs = {}
+    for c, x in sets["confusables"].items():
+        out = predict(net, x)
+        pairs[c] = {"accepted": round(float((out[:, 1] >= th).mean()), 4), "n": len(x)}
+    return {"words_rejected": round(float((words < th).mean()), 5), "words": len(words),
+            "words_rejected_by_kind": _by_kind(words, sets["test_word_kinds"], th),
+            "font_digits_accepted": round(float((digits >= th).mean()), 5), "font_digits": len(digits),
+            "confusables_accepted": pairs}

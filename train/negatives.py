@@ -27,6 +27,7 @@ from digitpad.strokes import PAD, Stroke, make_stroke
 from digitpad import transforms
 from digitpad.strokes import Drawing
 
+from .hand_fonts import handwriting_fonts
 from .trace import image_to_strokes
 from .traced import jitter
 
@@ -45,23 +46,11 @@ LOOKALIKES = {
 EXCLUDED = set("".join(LOOKALIKES.values()))
 CHARS = [c for c in string.ascii_letters + "+=#%@*<>~^×÷€£" if c not in EXCLUDED]
 
-FONT_DIRS = ["/usr/share/fonts/truetype", "/usr/share/fonts/opentype"]
-# Families whose fonts training never sees; held-out metrics use only these.
-HELDOUT_FAMILIES = ("Humor-Sans", "femkeklaver", "DejaVuSerif", "DejaVuSansMono")
-FAMILIES = ("dkg", "Breip", "breip", "BecauseWe", "ComicNeue", "DancingScript", "DejaVuSans") + HELDOUT_FAMILIES
 
 
 def fonts(heldout: bool) -> list[Path]:
-    found = []
-    for d in FONT_DIRS:
-        for p in sorted(Path(d).rglob("*")):
-            if p.suffix.lower() not in (".ttf", ".otf") or not p.name.startswith(FAMILIES):
-                continue
-            if "MathTeX" in p.name or "ExtraLight" in p.name:
-                continue
-            if p.name.startswith(HELDOUT_FAMILIES) == heldout:
-                found.append(p)
-    return found
+    """Handwriting fonts, Debian's and @fontsource's (hand_fonts.py); held-out families apart."""
+    return handwriting_fonts(heldout)
 
 
 @lru_cache(maxsize=4096)

@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
+from digitpad.strokes import PAD
+
 PAPERS = ("plain", "ruled", "squared", "form")
 INKS = {"blue": ((28, 48, 150), 0.95), "black": ((25, 25, 30), 0.95), "pencil": ((85, 85, 90), 0.6)}
 SIZES = {"phone": (4032, 3024), "scan": (1600, 1200), "camera": (1280, 720)}   # camera: a live video frame
@@ -34,11 +36,29 @@ class Photo:
     meta: dict = field(default_factory=dict)
 
 
-def _digit_mask(img28: np.ndarray, height: int) -> Image.Image:
-    """An MNIST digit at `height` px for its 20 px box: smooth up-scaling, then a pen's edge."""
+def _digit_mask(img28: np.ndarray, height: int, ballpoint=None) -> Image.Image:
+    """An MNIST digit at `height` px for its 20 px box: smooth up-scaling, then a pen's edge.
+    ballpoint (a generator): the digit's centre lines redrawn with a ballpoint's thin line."""
     side = int(round(height * 28 / 20))
+    if ballpoint is not None:
+        return _ballpoint(img28, side, height * ballpoint.uniform(0.035, 0.07))
     big = Image.fromarray(img28.astype(np.uint8)).resize((side, side), Image.BICUBIC)
     return big.point(lambda v: int(np.clip((v - 70) * 2.2, 0, 255)))
+
+
+def _ballpoint(img28: np.ndarray, side: int, pen: float) -> Image.Image:
+    """The digit's skeleton (the page's own tracer), drawn at twice the size with a pen `pen` px
+    wide and scaled down: a ballpoint's even, anti-aliased line."""
+    from .trace import image_to_strokes
+    big = Image.new("L", (2 * side, 2 * side), 0)
+    d = ImageDraw.Draw(big)
+    k = 2 * side / PAD
+    for s in image_to_strokes(img28 / 255.0):
+        pts = [tuple(p) for p in (s.points * k)]
+        d.line(pts, fill=255, width=max(2, int(round(2 * pen))), joint="curve")
+        for x, y in (pts[0], pts[-1]):            # round ends
+            d.ellipse([x - pen, y - pen, x + pen, y + pen], fill=255)
+    return big.resize((side, side), Image.BOX)
 
 
 def _paper(size, kind: str, h: int, rng, draw_lines=True) -> Image.Image:
@@ -79,9 +99,10 @@ def _light(img: Image.Image, rng) -> Image.Image:
 
 def make_photo(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator, size: str = "scan",
                paper: str = "plain", ink: str = "blue", n_lines: int = 1, lengths=(1, 6), touch: float = 0.0,
-               chosen: list | None = None) -> Photo:
+               chosen: list | None = None, ballpoint: bool = False) -> Photo:
     """touch: the share of neighbouring digits written so close that their inks meet. chosen: the
-    images of each line (indices), instead of `n_lines` lines of random ones."""
+    images of each line (indices), instead of `n_lines` lines of random ones. ballpoint: the digits
+    redrawn from their centre lines with a thin pen."""
     W, H = SIZES[size]
     scale = W / 1600
     h = int(rng.uniform(55, 110) * scale)             # a digit's height on the photo
@@ -105,7 +126,7 @@ def make_photo(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator,
     y = int(np.clip(y, lo + 0.7 * h, max(lo + 0.7 * h, hi - extra + 0.7 * h - (n_lines - 1) * line_gap)))
     touching = pairs = 0
     for idx in rows:
-        masks = [_digit_mask(images[i], int(h * rng.uniform(0.9, 1.1))) for i in idx]
+        masks = [_digit_mask(images[i], int(h * rng.uniform(0.9, 1.1)), rng if ballpoint else None) for i in idx]
         inks = [m.getbbox() or (0, 0, 1, 1) for m in masks]
         widths = [b[2] - b[0] for b in inks]
         gaps = [int(h * rng.uniform(*GAP)) for _ in idx]
@@ -120,23 +141,44 @@ def make_photo(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator,
             m = int(h * rng.uniform(0.35, 0.6))
             d.rectangle([x - m, y - m, x + total + m, y + h + m], outline=(20, 20, 20),
                         width=max(2, int(h * 0.035)))
-        layer = Image.new("RGB", sheet.size, colour)
-        right = np.full(H, -W)                      # the line's rightmost ink so far, row by row
-        for k, (mask, box, gap) in enumerate(zip(masks, inks, gaps)):
-            drop = int(h * rng.uniform(-0.06, 0.06))
-            top = y + drop - box[1] + (h - (box[3] - box[1])) // 2
-            left = x - box[0]
-            # the ink a reader sees: the soft edge too (MNIST's edge, scaled up, is a few pixels wide)
-            seen = np.asarray(mask) > EDGE_INK
-            if k and touch > 0 and rng.random() < touch:    # slide it left until its ink meets the last one's
-                left = _touching(seen, top, right) - int(h * rng.uniform(0, 0.03))
-                touching += 1
-            alpha = mask.point(lambda v: int(v * strength))
-            sheet.paste(layer.crop((0, 0) + mask.size), (left, top), alpha)
-            _extend(right, seen, left, top)
-            x = left + box[2] + gap
+        x, met = write_digits(sheet, colour, strength, masks, inks, gaps, x, y, h, rng, touch)
+        touching += met
         pairs += len(idx) - 1
         y += line_gap
+    jpeg, meta = finish(sheet, size, rng)
+    return Photo(jpeg, lines, paper, ink, size,
+                 {"digit_height": h, **meta,
+                  "images": [[int(i) for i in idx] for idx in rows], "touching": touching, "pairs": pairs})
+
+
+def write_digits(sheet: Image.Image, colour, strength: float, masks, inks, gaps, x: int, y: int, h: int, rng,
+                 touch: float = 0.0) -> tuple[int, int]:
+    """Digit masks written left to right from x on a line whose digits are h tall at y: (the x
+    after the last digit and its gap, how many were written touching the one before)."""
+    W, H = sheet.size
+    layer = Image.new("RGB", sheet.size, colour)
+    right = np.full(H, -W)                      # the line's rightmost ink so far, row by row
+    touching = 0
+    for k, (mask, box, gap) in enumerate(zip(masks, inks, gaps)):
+        drop = int(h * rng.uniform(-0.06, 0.06))
+        top = y + drop - box[1] + (h - (box[3] - box[1])) // 2
+        left = x - box[0]
+        # the ink a reader sees: the soft edge too (MNIST's edge, scaled up, is a few pixels wide)
+        seen = np.asarray(mask) > EDGE_INK
+        if k and touch > 0 and rng.random() < touch:    # slide it left until its ink meets the last one's
+            left = _touching(seen, top, right) - int(h * rng.uniform(0, 0.03))
+            touching += 1
+        alpha = mask.point(lambda v: int(v * strength))
+        sheet.paste(layer.crop((0, 0) + mask.size), (left, top), alpha)
+        _extend(right, seen, left, top)
+        x = left + box[2] + gap
+    return x, touching
+
+
+def finish(sheet: Image.Image, size: str, rng) -> tuple[bytes, dict]:
+    """The paper photographed: light, the table around it, turn, shear, blur, noise, JPEG."""
+    W, H = sheet.size
+    scale = W / 1600
     sheet = _light(sheet, rng)
     if size in ("phone", "camera") and rng.random() < 0.7:        # the table around the paper
         table = Image.new("RGB", sheet.size, tuple(int(v) for v in rng.integers(40, 120, 3)))
@@ -157,9 +199,8 @@ def make_photo(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator,
     buf = io.BytesIO()
     quality = int(rng.integers(60, 93))
     sheet.save(buf, "JPEG", quality=quality)
-    return Photo(buf.getvalue(), lines, paper, ink, size,
-                 {"digit_height": h, "turn": round(turn, 2), "quality": quality, "blur": round(blur, 2),
-                  "images": [[int(i) for i in idx] for idx in rows], "touching": touching, "pairs": pairs})
+    return buf.getvalue(), {"turn": round(turn, 2), "shear": round(float(shear), 4), "quality": quality,
+                            "blur": round(blur, 2)}
 
 
 def _touching(ink: np.ndarray, top: int, right: np.ndarray) -> int:

@@ -62,6 +62,10 @@ def digit_or_not_table(e: dict) -> list[str]:
            + " / ".join(f"{k} rejected" for k in m["cut_pieces_rejected_by_kind"]) + " | "
            + " / ".join([_pct(m["cut_digits_accepted"], 1)] + [_pct(v, 1) for v in m["cut_pieces_rejected_by_kind"].values()])
            + " | – |"] if "cut_digits_accepted" in m else []),
+        *([f"| held-out handwriting families: letters, pairs and words rejected ({m['words']:,}) | "
+           f"**{_pct(m['words_rejected'], 1)}** | – |",
+           f"| ... digits written in those families accepted ({m['font_digits']:,}) | {_pct(m['font_digits_accepted'], 1)} | – |"]
+          if "words_rejected" in m else []),
         *([f"| validation: non-digits of the training hands and fonts, unseen seeds, rejected "
            f"({m['validation']['nondigits']:,}) | {_pct(m['validation']['nondigits_rejected'], 1)} | – |"]
           if "validation" in m else []),
@@ -69,8 +73,30 @@ def digit_or_not_table(e: dict) -> list[str]:
         "Rejected, by kind, the hardest six: " + ", ".join(f"{k} {_pct(v, 1)}" for k, v in worst) +
         " (all kinds in [reports/digit_or_not.json](reports/digit_or_not.json); ROC in "
         "[reports/digit_or_not_roc.png](reports/digit_or_not_roc.png), the mistakes in "
-        "[reports/digit_or_not_mistakes.png](reports/digit_or_not_mistakes.png)).",
+        "[reports/digit_or_not_mistakes.png](reports/digit_or_not_mistakes.png)); handwritten letters and words, "
+        "and the letters people also write as digits (O, l, S, B, ...) beside their digits: "
+        "[docs/models.md](docs/models.md#letters-and-words).",
     ]
+
+
+def letters_lines(r: dict) -> list[str]:
+    """docs/models.md: what `python -m train letters` measured on the page's graph."""
+    k = r["words_rejected_by_kind"]
+    return [f"Held-out families ({', '.join(r['families'])}), the page's graph at its threshold "
+            f"({r['threshold']:.3f}), `{r['command']}`: letters, pairs and words rejected **{_pct(r['words_rejected'], 1)}** "
+            f"of {r['words']:,} (letters {_pct(k.get('letter', 0), 1)}, pairs {_pct(k.get('pair', 0), 1)}, "
+            f"words {_pct(k.get('word', 0), 1)}); digits written in them accepted {_pct(r['font_digits_accepted'], 1)} "
+            f"of {r['font_digits']:,}. Figures in [reports/letters.json](reports/letters.json)."]
+
+
+def confusables_table(m: dict) -> str:
+    """docs/models.md: each confusable letter beside its digit, in held-out handwriting families."""
+    from .written import CONFUSABLE
+    acc = m["confusables_accepted"]
+    rows = ["| letter | taken for a digit | its digit | accepted as a digit |", "|---|---|---|---|"]
+    for letter, digit in CONFUSABLE.items():
+        rows.append(f"| {letter} | {_pct(acc[letter]['accepted'], 0)} | {digit} | {_pct(acc[digit]['accepted'], 0)} |")
+    return "\n".join(rows)
 
 
 def numbers_table(e: dict) -> list[str]:

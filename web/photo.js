@@ -306,7 +306,11 @@ export function setupPhoto({ call, apply, note, pad }) {
     }
   };
   $("photo-csv").onclick = () => {
-    const rows = [["line", "number", "uncertain_digits"], ...photo.lines.map((l, i) => [i + 1, l.number,
+    // one column per number of a line ("22 1": a form's row); a line of one number reads as before
+    const most = Math.max(1, ...photo.lines.map((l) => l.numbers.length));
+    const names = most === 1 ? ["number"] : Array.from({ length: most }, (_, k) => `number_${k + 1}`);
+    const rows = [["line", ...names, "uncertain_digits"], ...photo.lines.map((l, i) => [i + 1,
+      ...names.map((_, k) => l.numbers[k] ?? ""),
       l.symbols.filter((k) => photo.symbols[k].uncertain && !photo.symbols[k].rejected).length])];
     const a = document.createElement("a");
     a.href = URL.createObjectURL(new Blob([rows.map((r) => r.join(",")).join("\n") + "\n"], { type: "text/csv" }));

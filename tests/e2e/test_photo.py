@@ -8,7 +8,7 @@ import json
 import pytest
 
 from drawings import SEVEN
-from photos import bad_files, big_jpeg, photo, touching, turned_with_exif
+from photos import bad_files, big_jpeg, form, photo, touching, turned_with_exif
 
 from .conftest import Server
 
@@ -70,6 +70,20 @@ def test_touching_digits_are_read_each_in_its_own_box(app, tmp_path, oracle):
     assert app.page.locator("#number-digits li").count() == 3
     quads = [s["quad"] for s in expected["photo"]["symbols"] if not s["rejected"]]
     assert len(quads) == 3 and max(quads[0][0::2]) <= min(quads[2][0::2])
+
+
+def test_a_form_is_read_row_by_row_with_its_numbers_apart_and_saved_as_csv_columns(app, tmp_path, oracle):
+    rows = [("Captain Morgan", "22", "Bar", "1"), ("Gin", "13", "Shelf", "4"), None, ("Limes", "7", "Back", "10")]
+    p = form(rows)
+    expected = [ln["number"] for ln in oracle.read(p.jpeg)["photo"]["lines"]]
+    got = read(app, p.jpeg, tmp_path=tmp_path)
+    # the words are no digits, and each row's numbers are parted by a space: as the oracle reads it
+    assert [t.split(" (")[0] for t in got["lines"]] == expected == ["22 1", "13 4", "7 10"]
+    with app.page.expect_download() as d:
+        app.page.click("#photo-csv")
+    csv = open(d.value.path()).read().splitlines()
+    assert csv[0] == "line,number_1,number_2,uncertain_digits"
+    assert [r.split(",")[1:3] for r in csv[1:]] == [["22", "1"], ["13", "4"], ["7", "10"]]
 
 
 def test_a_phone_photo_stored_on_its_side_reads_upright(app, tmp_path):

@@ -21,6 +21,7 @@ from .ink import Upright, find_ink, median
 from .framing import frame
 from .cuts import cut_touching
 from .symbols import find_symbols, group_lines, paint
+from . import table, words
 
 MAX_CANDIDATES = 800      # images in one photo's batch; past it the photo is mostly not numbers
 MAX_LINES = 40
@@ -42,10 +43,14 @@ class Symbol:
     width: float = 0.0           # px: MNIST fits a wide digit by its width, so it is shorter
     in_number: bool = False      # doubted by the digit-or-not network, but a digit of its line
     small: bool = False          # taken for a digit, but far smaller than its line's digits
+    box: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0)   # px on the upright photo
+    in_word: bool = False        # a letter of a handwritten word (words.py), however digit-like
+
+    def doubted(self, th: Thresholds) -> bool:
+        return self.p_digit is not None and self.p_digit < th.digit_or_not
 
     def rejected(self, th: Thresholds) -> bool:
-        doubted = self.p_digit is not None and self.p_digit < th.digit_or_not and not self.in_number
-        return doubted or self.small
+        return (self.doubted(th) and not self.in_number) or self.small or self.in_word
 
     def view(self, th: Thresholds) -> dict:
         d = int(np.argmax(self.probs))
@@ -67,6 +72,7 @@ class Photo:
     phases: dict = field(default_factory=dict)
     upright: Upright | None = None          # the whole photo's, once read (a live frame's next one takes it)
     live: int | None = None                 # a live camera frame: its number since the last full search
+    walls: list[list[bool]] = field(default_factory=list)   # a table's rule between each symbol of a line and the next
 
 
 def _ms(t0: float) -> float:
@@ -115,7 +121,7 @@ def plan(photo: Photo, params: Params, th: Thresholds, crop=None, known: Upright
         photo.upright = ink.upright
     t1 = time.perf_counter()
     comp, ids, usual = find_symbols(ink.mask, ink.rules, crop is not None)
-    lines = group_lines(comp, ids, usual)[:MAX_LINES]
+    lines = group_lines(comp, ids, usual, table.rule_rows(ink.rules, usual))[:MAX_LINES]
     heights = [median(np.array([comp.boxes[i, 3] - comp.boxes[i, 1] for i in ln], float)) for ln in lines]
     comp, lines, parent = cut_touching(comp, lines, heights)
     images: dict[tuple, np.ndarray] = {}
@@ -169,15 +175,21 @@ def plan(photo: Photo, params: Params, th: Thresholds, crop=None, known: Upright
                 line.append(len(photo.symbols))
                 photo.symbols.append(Symbol(li, probs[i], None if pd is None else float(pd[i]), images[key],
                                             _quad(box, ink.matrix, origin, full), float(box[3] - box[1]),
-                                            float(box[2] - box[0])))
+                                            float(box[2] - box[0]), box=tuple(float(v) for v in box)))
             photo.lines.append(line)
         # a line of doubted symbols only (a lone digit under a sum) has no digits beside it to be
         # judged by: the photo's other writing stands in
         writing = [s.height for s in photo.symbols if not s.rejected(th)]
+        photo.walls = []
         for line in photo.lines:
-            judge([photo.symbols[i] for i in line], th, median(writing) if writing else 0.0)
+            symbols = [photo.symbols[i] for i in line]
+            judge(symbols, th, median(writing) if writing else 0.0)
+            photo.walls.append(table.walls(ink.rules, [s.box for s in symbols], _tall(symbols, th) or median([s.height for s in symbols])))
+            find_words(symbols, th, photo.walls[-1])
         # lines of rejected symbols only (a printed heading, a drawing) are not lines of numbers
-        photo.lines = [ln for ln in photo.lines if any(not photo.symbols[i].rejected(th) for i in ln)]
+        keep = [any(not photo.symbols[i].rejected(th) for i in ln) for ln in photo.lines]
+        photo.lines = [ln for ln, k in zip(photo.lines, keep) if k]
+        photo.walls = [w for w, k in zip(photo.walls, keep) if k]
         photo.selected = least_certain(photo, th)
         return view(photo, th)
 
@@ -217,9 +229,36 @@ def least_certain(photo: Photo, th: Thresholds) -> int | None:
     return min(unsure, key=lambda i: photo.symbols[i].probs.max()) if unsure else digits[0]
 
 
+def _tall(line: list[Symbol], th: Thresholds) -> float:
+    digits = [s.height for s in line if not s.rejected(th)]
+    return median(digits) if digits else 0.0
+
+
+def find_words(line: list[Symbol], th: Thresholds, wall: list[bool] | None = None) -> None:
+    """Letters of handwritten words, however digit-like each is alone (words.py)."""
+    tall = _tall(line, th) or median([s.height for s in line])
+    sure_not = [s.p_digit is not None and s.p_digit < words.LETTER_P for s in line]
+    for s, letter in zip(line, words.words([s.box for s in line], sure_not, tall, wall)):
+        s.in_word = letter
+
+
+def line_numbers(line: list[Symbol], th: Thresholds, wall: list[bool] | None = None) -> list[list[int]]:
+    """The numbers of a line (indices into it): words, a table's walls and wide gaps part them
+    (words.py); a doubted mark between digits does not (a blot, a label's colon)."""
+    tall = _tall(line, th)
+    return words.numbers([s.box for s in line], [not s.rejected(th) for s in line],
+                         [s.in_word for s in line], tall, wall)
+
+
 def numbers(photo: Photo, th: Thresholds) -> list[str]:
-    return ["".join(str(int(np.argmax(photo.symbols[i].probs))) for i in ln if not photo.symbols[i].rejected(th))
-            for ln in photo.lines]
+    """Each line's numbers, separated by single spaces ("22 1")."""
+    out = []
+    for n, ln in enumerate(photo.lines):
+        line = [photo.symbols[i] for i in ln]
+        wall = photo.walls[n] if n < len(photo.walls) else None
+        out.append(" ".join("".join(str(int(np.argmax(line[k].probs))) for k in group)
+                            for group in line_numbers(line, th, wall)))
+    return out
 
 
 def message(photo: Photo, th: Thresholds) -> str:
@@ -242,7 +281,7 @@ def view(photo: Photo, th: Thresholds) -> dict:
     read = numbers(photo, th)
     digits_of_line = [[symbols[i] for i in ln if not symbols[i]["rejected"]] for ln in photo.lines]
     out = {"photo": {"size": list(photo.grey.size), "crop": photo.crop, "symbols": symbols,
-                     "lines": [{"number": n, "symbols": ln} for n, ln in zip(read, photo.lines)],
+                     "lines": [{"number": n, "numbers": n.split(), "symbols": ln} for n, ln in zip(read, photo.lines)],
                      "selected": photo.selected, "phases": photo.phases}}
     one = len(read) == 1
     if photo.selected is None:

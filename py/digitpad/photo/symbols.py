@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .ink import median, remove_rules
+from .table import within_row
 
 MIN_HEIGHT = 6          # px: a symbol smaller than this both ways is a speck
 SPECK = 0.2             # ... and so is one smaller than this share of the line's usual height
@@ -324,13 +325,13 @@ def _clusters(comp: Components, ids: list[int], usual: float) -> list[list[int]]
     return list(groups.values())
 
 
-def group_lines(comp: Components, ids: list[int], usual: float = 0.0) -> list[list[int]]:
+def group_lines(comp: Components, ids: list[int], usual: float = 0.0, rows: list[float] = ()) -> list[list[int]]:
     """Lines of writing, top to bottom, each left to right. The tallest pieces found the lines;
-    smaller ones join the line their centre falls in."""
+    smaller ones join the line their centre falls in. rows: a table's rules (table.py)."""
     b = comp.boxes
     bands: list[list] = []          # [top, bottom, members]
     groups = _clusters(comp, ids, usual)
-    span = {id(g): (min(b[i, 1] for i in g), max(b[i, 3] for i in g)) for g in groups}
+    span = {id(g): within_row(min(b[i, 1] for i in g), max(b[i, 3] for i in g), list(rows), usual) for g in groups}
     for g in sorted(groups, key=lambda g: -(span[id(g)][1] - span[id(g)][0])):
         top, bottom = span[id(g)]
         centre = (top + bottom) / 2
