@@ -3,7 +3,7 @@
 import numpy as np
 
 from digitpad.segment import Params, layout
-from train.hand_fonts import FONTSOURCE_HELDOUT, family, is_heldout
+from train.hand_fonts import FONTSOURCE_HELDOUT, family, handwriting_fonts, is_heldout
 from train.negatives import CHARS, EXCLUDED, LOOKALIKES, SHAPES, fonts, generate, glyph_strokes
 from train.trace import image_to_strokes, thin
 
@@ -22,9 +22,11 @@ def test_heldout_fonts_are_disjoint_from_training_fonts():
     assert len(train) >= 10 and len(held) >= 3
     assert not set(train) & set(held)
     assert all(is_heldout(p) for p in held) and not any(is_heldout(p) for p in train)
-    # the npm families are there too, print and joined hands on both sides
-    assert {family(p) for p in held} >= set(FONTSOURCE_HELDOUT)
-    assert {"caveat", "sacramento"} <= {family(p) for p in train}
+    # letters and words (written.py) add the npm families, print and joined hands on both sides
+    npm_train, npm_held = handwriting_fonts(False), handwriting_fonts(True)
+    assert {family(p) for p in npm_held} >= set(FONTSOURCE_HELDOUT)
+    assert {"caveat", "sacramento"} <= {family(p) for p in npm_train}
+    assert not any(is_heldout(p) for p in npm_train) and all(is_heldout(p) for p in npm_held)
 
 
 def test_generate_contract_and_determinism():

@@ -27,7 +27,7 @@ from digitpad.strokes import PAD, Stroke, make_stroke
 from digitpad import transforms
 from digitpad.strokes import Drawing
 
-from .hand_fonts import handwriting_fonts
+from .hand_fonts import debian_fonts
 from .trace import image_to_strokes
 from .traced import jitter
 
@@ -49,8 +49,9 @@ CHARS = [c for c in string.ascii_letters + "+=#%@*<>~^×÷€£" if c not in EXC
 
 
 def fonts(heldout: bool) -> list[Path]:
-    """Handwriting fonts, Debian's and @fontsource's (hand_fonts.py); held-out families apart."""
-    return handwriting_fonts(heldout)
+    """Debian's handwriting fonts (hand_fonts.py), held-out families apart: the shipped network's
+    glyphs and its report's. The npm families are written.py's (letters and words)."""
+    return debian_fonts(heldout)
 
 
 @lru_cache(maxsize=4096)
